@@ -1,0 +1,40 @@
+/**
+ * Exports of the cited works for reference managers: BibTeX, RIS and CSL-JSON, through citation-js.
+ */
+import {createRequire} from 'node:module'
+import type {CslItem} from '../citations/render.js'
+
+const require = createRequire(import.meta.url)
+const {Cite} = require('@citation-js/core') as {Cite: new (data: unknown, options?: unknown) => {format(type: string, options?: unknown): string}}
+require('@citation-js/plugin-bibtex')
+require('@citation-js/plugin-ris')
+
+/** Items as plain CSL-JSON (no internal fields), in the given order. */
+export function cslJson(items: CslItem[]): CslItem[] {
+  return items.map((item) => {
+    const clean: CslItem = {id: item.id}
+    for (const [key, value] of Object.entries(item)) {
+      if (key === '_graph' || key === 'system_id' || key === 'citation-key') continue
+      clean[key] = value
+    }
+    return clean
+  })
+}
+
+export function toBibtex(items: CslItem[]): string {
+  if (items.length === 0) return ''
+  // Our keys, not keys citation-js would make up.
+  const data = cslJson(items).map((item) => ({...item, 'citation-key': item.id}))
+  return new Cite(data).format('bibtex', {format: 'text'}).trim() + '\n'
+}
+
+export function toRis(items: CslItem[]): string {
+  if (items.length === 0) return ''
+  const ris = new Cite(cslJson(items)).format('ris', {format: 'text'})
+  // citation-js wraps values at 70 characters; RIS readers would take the break as a space.
+  return ris.replace(/\n(?![A-Z][A-Z0-9] {2}-)/g, '').trim() + '\n'
+}
+
+export function toCslJson(items: CslItem[]): string {
+  return JSON.stringify(cslJson(items), null, 2) + '\n'
+}

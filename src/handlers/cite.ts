@@ -1,0 +1,86 @@
+/**
+ * mdast-to-hast handler for `cite` nodes (left by `remarkRenderCitations`): one `span.citation`
+ * holding the citation as each style renders it. Only the default style's variant is visible
+ * without script (the others carry `hidden`); every cited work is an `a[role=doc-biblioref]`
+ * to `#ref-KEY`. Under note styles a citation in the running text is a note reference
+ * (`a[data-note-ref]`) with its note's content beside it (`span[data-note-def]`, phrasing so that HTML parsing keeps it in place), for `rehypeNotes`.
+ */
+import type {Element, ElementContent} from 'hast'
+import type {CiteNode} from 'mdast'
+import type {State} from 'mdast-util-to-hast'
+import {fromHtml} from 'hast-util-from-html'
+import type {CiteNodeData} from '../types.js'
+
+function element(tagName: string, properties: Element['properties'], children: ElementContent[]): Element {
+  return {type: 'element', tagName, properties, children}
+}
+
+function containsLink(node: ElementContent): boolean {
+  return node.type === 'element' && (node.tagName === 'a' || node.children.some(containsLink))
+}
+
+/** citeproc HTML to hast, with each work's part linked to its entry. */
+export function citationHtmlToHast(html: string, keys: string[]): ElementContent[] {
+  const tree = fromHtml(html, {fragment: true})
+  const link = (nodes: ElementContent[]): ElementContent[] =>
+    nodes.map((node) => {
+      if (node.type !== 'element') return node
+      const index = node.properties.dataCiteItem
+      if (index !== undefined && index !== null) {
+        const key = keys[Number(index)]
+        const children = link(node.children)
+        if (key === undefined) return element('span', {}, children)
+        const anchor = (content: ElementContent[]) => element('a', {role: 'doc-biblioref', href: `#ref-${key}`, dataKey: key}, content)
+        if (!children.some(containsLink)) return anchor(children)
+        // citeproc linked a DOI or URL inside: link the part before it, keep the rest.
+        const first = children.findIndex(containsLink)
+        const head = children.slice(0, first)
+        return element('span', {}, [...(head.length > 0 ? [anchor(head)] : []), ...children.slice(first)])
+      }
+      return {...node, children: link(node.children)}
+    })
+  return link(tree.children as ElementContent[])
+}
+
+function variantSpan(styles: string[], defaultStyle: string, children: ElementContent[]): Element {
+  return element('span', {className: ['cite-variant'], dataStyles: styles.join(' '), hidden: !styles.includes(defaultStyle)}, children)
+}
+
+export function cite(state: State, node: CiteNode): Element {
+  const data = node.data?.cite as CiteNodeData | undefined
+  const keys = node.citation.items.map((item) => item.key)
+  const children: ElementContent[] = []
+  if (data) {
+    const noteVariants = data.variants.filter((variant) => variant.class === 'note')
+    for (const variant of data.variants) {
+      if (variant.class === 'note' && data.inBody) continue
+      const content = variant.narrative && node.citation.mode === 'narrative' && variant.class === 'in-text'
+        ? [...citationHtmlToHast(variant.narrative.author, keys), ...(variant.narrative.rest ? [{type: 'text' as const, value: ' '}, ...citationHtmlToHast(variant.narrative.rest, keys)] : [])]
+        : citationHtmlToHast(variant.html, keys)
+      children.push(variantSpan(variant.styles, data.defaultStyle, content))
+    }
+    if (data.inBody && noteVariants.length > 0) {
+      const allNoteStyles = noteVariants.flatMap((variant) => variant.styles)
+      const inner: ElementContent[] = []
+      if (node.citation.mode === 'narrative') {
+        for (const variant of noteVariants) {
+          if (variant.narrative) inner.push(variantSpan(variant.styles, data.defaultStyle, [...citationHtmlToHast(variant.narrative.author, keys), {type: 'text', value: ' '}]))
+        }
+      }
+      inner.push(element('a', {dataNoteRef: data.id, dataNoteGenerated: ''}, []))
+      inner.push(
+        element('span', {dataNoteDef: data.id, dataNoteGenerated: '', hidden: true},
+          noteVariants.map((variant) => variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.html, keys))))
+      )
+      children.push(variantSpan(allNoteStyles, data.defaultStyle, inner))
+    }
+    for (const key of data.missing) {
+      children.push(element('span', {className: ['citation-missing'], title: `Unknown citation key: ${key}`}, [{type: 'text', value: `?${key}`}]))
+    }
+  } else {
+    children.push({type: 'text', value: keys.map((key) => `@${key}`).join('; ')})
+  }
+  const result = element('span', {className: ['citation'], dataCiteId: data?.id, dataKeys: keys.join(' ')}, children)
+  state.patch(node, result)
+  return result
+}

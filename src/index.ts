@@ -1,0 +1,25 @@
+/**
+ * essay-edition as a library: the unified plugins of each stage, the citation renderer, and
+ * `buildEdition` / `buildEssay` for whole builds.
+ */
+export {default as remarkEssayMetadata} from './plugins/remark-essay-metadata.js'
+export {default as remarkNoteDiagnostics} from './plugins/remark-note-diagnostics.js'
+export {default as remarkCitations} from './plugins/remark-citations.js'
+export {default as remarkBibliography} from './plugins/remark-bibliography.js'
+export {default as remarkRenderCitations} from './plugins/remark-render-citations.js'
+export {default as rehypeNotes} from './plugins/rehype-notes.js'
+export {default as rehypeReferences} from './plugins/rehype-references.js'
+export {default as rehypeDocument} from './plugins/rehype-document.js'
+export {cite as citeHandler} from './handlers/cite.js'
+export {footnoteDefinition as footnoteDefinitionHandler, footnoteReference as footnoteReferenceHandler} from './handlers/footnotes.js'
+export {renderStyle} from './citations/render.js'
+export type {CslItem, RenderOptions, RenderedStyle, RenderedCitation, RenderedEntry} from './citations/render.js'
+export {loadStyle, listStyleFiles, shippedStyleIds, type CslStyle} from './citations/styles.js'
+export {findCitations, parseLocator} from './citations/syntax.js'
+export type {Citation, CiteItem} from './citations/types.js'
+export {computePositions} from './citations/positions.js'
+export {loadBibliographyFile, loadBibliographies} from './bibliography/load.js'
+export {toBibtex, toRis, toCslJson} from './bibliography/export.js'
+export {buildEdition, parser, type EditionOptions} from './pipeline.js'
+export {buildEssay, planBuild, type BuildOptions} from './build.js'
+export type * from './types.js'

@@ -1,0 +1,44 @@
+/**
+ * The collection page (`build/index.html`): every essay built, with its title, author, date and
+ * first lines, linking to its edition (and its PDF when built).
+ */
+import {toHtml} from 'hast-util-to-html'
+import {h} from 'hastscript'
+
+export interface CollectionEntry {
+  href: string
+  pdf?: string
+  title: string
+  author?: string
+  date?: string
+  excerpt?: string
+}
+
+export function collectionPage(entries: CollectionEntry[], assets: {css: string}, title = 'Essays'): string {
+  const tree = h(null, [
+    {type: 'doctype'},
+    h('html', {lang: 'en'}, [
+      h('head', [
+        h('meta', {charSet: 'utf-8'}),
+        h('meta', {name: 'viewport', content: 'width=device-width, initial-scale=1'}),
+        h('meta', {httpEquiv: 'Content-Security-Policy', content: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"}),
+        h('title', title),
+        h('style', assets.css)
+      ]),
+      h('body', [
+        h('header.masthead', [h('h1.title', title)]),
+        h('main#main', [
+          h('ul.collection', {role: 'list'}, entries.map((entry) =>
+            h('li.collection-entry', [
+              h('h2', [h('a', {href: entry.href}, entry.title)]),
+              entry.author || entry.date ? h('p.byline', [entry.author ?? '', entry.author && entry.date ? ', ' : '', entry.date ? h('time', {dateTime: entry.date}, entry.date) : '']) : '',
+              entry.excerpt ? h('p.excerpt', entry.excerpt) : '',
+              entry.pdf ? h('p', [h('a', {href: entry.pdf}, 'PDF')]) : ''
+            ])
+          ))
+        ])
+      ])
+    ])
+  ])
+  return toHtml(tree) + '\n'
+}

@@ -1,0 +1,143 @@
+/**
+ * Stage "document": wrap the essay in a whole page: `lang`, title, viewport, a
+ * Content-Security-Policy that admits only the page's own inline script and style (by hash),
+ * Highwire Press `citation_*` tags and schema.org JSON-LD for reference managers, the masthead with
+ * the style control, and the inlined CSS and client script. The page loads nothing else.
+ */
+import crypto from 'node:crypto'
+import type {Element, ElementContent, Root, RootContent} from 'hast'
+import type {VFile} from 'vfile'
+import {highwireReference} from '../bibliography/coins.js'
+import type {CslItem} from '../citations/render.js'
+
+export interface Options {
+  /** The client script (bundled JavaScript), inlined. */
+  script?: string
+  /** The stylesheet, inlined. */
+  css?: string
+  /** Title when the front matter gives none. */
+  fallbackTitle?: string
+}
+
+function el(tagName: string, properties: Element['properties'], children: ElementContent[] = []): Element {
+  return {type: 'element', tagName, properties, children}
+}
+const text = (value: string): ElementContent => ({type: 'text', value})
+const nl = (): ElementContent => text('\n')
+const meta = (name: string, content: string) => el('meta', {name, content})
+
+function hash(source: string): string {
+  return `'sha256-${crypto.createHash('sha256').update(source, 'utf8').digest('base64')}'`
+}
+
+function jsonLd(file: VFile, title: string, references: CslItem[]): string {
+  const metadata = file.data.metadata
+  const data: Record<string, unknown> = {
+    '@context': 'https://schema.org',
+    '@type': 'ScholarlyArticle',
+    headline: title,
+    name: title
+  }
+  if (metadata?.author) data.author = metadata.author.map((a) => ({'@type': 'Person', name: a.name}))
+  if (metadata?.date) data.datePublished = metadata.date
+  if (metadata?.lang) data.inLanguage = metadata.lang
+  if (metadata?.publisher) data.publisher = {'@type': 'Organization', name: metadata.publisher}
+  if (metadata?.containerTitle) data.isPartOf = {'@type': 'Periodical', name: metadata.containerTitle}
+  if (metadata?.doi) data.sameAs = `https://doi.org/${metadata.doi}`
+  if (metadata?.url) data.url = metadata.url
+  if (metadata?.keywords) data.keywords = metadata.keywords.join(', ')
+  if (metadata?.description) data.abstract = metadata.description
+  data.citation = references.map((item) => {
+    const work: Record<string, unknown> = {'@type': item.type?.startsWith('article') ? 'ScholarlyArticle' : item.type === 'book' ? 'Book' : item.type === 'report' ? 'Report' : 'CreativeWork'}
+    if (item.title) work.name = String(item.title)
+    const authors = (item.author as Array<{family?: string; given?: string; literal?: string}> | undefined) ?? []
+    if (authors.length > 0) work.author = authors.map((a) => ({'@type': 'Person', name: a.literal ?? [a.given, a.family].filter(Boolean).join(' ')}))
+    const year = (item.issued as {'date-parts'?: number[][]} | undefined)?.['date-parts']?.[0]
+    if (year) work.datePublished = year.map((p, i) => (i === 0 ? String(p) : String(p).padStart(2, '0'))).join('-')
+    if (item['container-title']) work.isPartOf = String(item['container-title'])
+    if (item.DOI) work.sameAs = `https://doi.org/${String(item.DOI)}`
+    else if (item.URL) work.url = String(item.URL)
+    return work
+  })
+  // `<` escaped so that no value can close the script element.
+  return JSON.stringify(data).replace(/</g, '\\u003c')
+}
+
+export default function rehypeDocument(options: Options = {}) {
+  return function transformer(tree: Root, file: VFile) {
+    const metadata = file.data.metadata
+    const citations = file.data.citations
+    const title = metadata?.title ?? options.fallbackTitle ?? 'Untitled essay'
+    const items = file.data.bibliography?.items
+    const references = (citations?.listed ?? []).map((key) => items?.get(key)).filter((item): item is CslItem => Boolean(item))
+    const script = options.script ?? ''
+    const css = options.css ?? ''
+    const ld = jsonLd(file, title, references)
+
+    const head: ElementContent[] = [
+      nl(), el('meta', {charSet: 'utf-8'}),
+      nl(), el('meta', {name: 'viewport', content: 'width=device-width, initial-scale=1'}),
+      nl(), el('meta', {httpEquiv: 'Content-Security-Policy', content: [
+        "default-src 'none'",
+        `script-src ${hash(script)}`,
+        `style-src ${hash(css)}`,
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'"
+      ].join('; ')}),
+      nl(), el('meta', {name: 'referrer', content: 'no-referrer'}),
+      nl(), el('title', {}, [text(title)]),
+      nl(), el('meta', {name: 'generator', content: 'essay-edition'})
+    ]
+    if (metadata?.description) head.push(nl(), meta('description', metadata.description))
+    if (metadata?.keywords) head.push(nl(), meta('keywords', metadata.keywords.join(', ')))
+    for (const author of metadata?.author ?? []) head.push(nl(), meta('author', author.name))
+    head.push(nl(), meta('citation_title', title))
+    for (const author of metadata?.author ?? []) {
+      head.push(nl(), meta('citation_author', author.family ? [author.family, author.given].filter(Boolean).join(', ') : author.name))
+    }
+    if (metadata?.date) head.push(nl(), meta('citation_publication_date', metadata.date.replace(/-/g, '/')))
+    if (metadata?.containerTitle) head.push(nl(), meta('citation_journal_title', metadata.containerTitle))
+    if (metadata?.publisher) head.push(nl(), meta('citation_publisher', metadata.publisher))
+    if (metadata?.doi) head.push(nl(), meta('citation_doi', metadata.doi))
+    if (metadata?.url) head.push(nl(), meta('citation_public_url', metadata.url))
+    if (metadata?.lang) head.push(nl(), meta('citation_language', metadata.lang))
+    for (const item of references) head.push(nl(), meta('citation_reference', highwireReference(item)))
+    head.push(nl(), el('script', {type: 'application/ld+json'}, [text(ld)]))
+    head.push(nl(), el('style', {}, [text(css)]), nl())
+
+    const styles = citations?.styles ?? []
+    const controls: ElementContent[] = []
+    if (styles.length > 1) {
+      controls.push(
+        el('label', {htmlFor: 'style-select'}, [text('Citation style')]),
+        text(' '),
+        el('select', {id: 'style-select', name: 'style', dataStyleControl: ''},
+          styles.flatMap((style) => [nl(), el('option', {value: style.id, dataClass: style.class, selected: style.id === citations?.defaultStyle}, [text(style.label)])]))
+      )
+    }
+    const masthead = el('header', {className: ['masthead']}, [
+      nl(),
+      el('h1', {className: ['title']}, [text(title)]),
+      ...(metadata?.subtitle ? [nl(), el('p', {className: ['subtitle']}, [text(metadata.subtitle)])] : []),
+      ...(metadata?.author ? [nl(), el('p', {className: ['byline']}, [text(metadata.author.map((a) => a.name).join(', '))])] : []),
+      ...(metadata?.date ? [nl(), el('p', {className: ['date']}, [el('time', {dateTime: metadata.date}, [text(metadata.date)])])] : []),
+      nl(),
+      el('div', {className: ['reader-controls'], hidden: true, dataReaderControls: ''}, controls),
+      nl()
+    ])
+    const body: ElementContent[] = [
+      nl(), el('a', {className: ['skip-link'], href: '#main'}, [text('Skip to the text')]),
+      nl(), masthead,
+      nl(), el('main', {id: 'main'}, [nl(), el('article', {className: ['essay']}, tree.children as ElementContent[]), nl()]),
+      nl(), el('div', {id: 'live-region', className: ['sr-only'], ariaLive: 'polite'}),
+      nl(), el('script', {}, [text(script)]), nl()
+    ]
+    const html: RootContent = el('html', {lang: metadata?.lang ?? 'en', dataDefaultStyle: citations?.defaultStyle ?? ''}, [
+      nl(), el('head', {}, head), nl(), el('body', {}, body), nl()
+    ])
+    tree.children = [{type: 'doctype'}, nl() as RootContent, html, nl() as RootContent]
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Stage "note checks": tell the author about notes that cannot work. GFM leaves a reference to an
+ * undefined note as plain text `[^x]`, and drops a note nobody references: both are warnings here,
+ * at their place.
+ */
+import type {Root} from 'mdast'
+import type {VFile} from 'vfile'
+import {SKIP, visit} from 'unist-util-visit'
+
+export default function remarkNoteDiagnostics() {
+  return function transformer(tree: Root, file: VFile) {
+    const defined = new Set<string>()
+    const referenced = new Set<string>()
+    visit(tree, (node) => {
+      if (node.type === 'footnoteDefinition') defined.add(node.identifier)
+      if (node.type === 'footnoteReference') referenced.add(node.identifier)
+    })
+    visit(tree, (node) => {
+      if (node.type === 'inlineCode' || node.type === 'code' || node.type === 'html') return SKIP
+      if (node.type === 'text') {
+        for (const match of node.value.matchAll(/\[\^([^\]\s]+)\]/g)) {
+          const start = node.position?.start
+          const exact = start && !node.value.slice(0, match.index).includes('\n')
+          file.message(`Note \`[^${match[1]}]\` is referenced but never defined (add \`[^${match[1]}]: ...\`)`, {
+            place: exact ? {line: start.line, column: start.column + match.index!} : node.position,
+            ruleId: 'note-undefined',
+            source: 'essay-edition'
+          })
+        }
+      }
+      if (node.type === 'footnoteDefinition' && !referenced.has(node.identifier)) {
+        file.message(`Note \`[^${node.label ?? node.identifier}]\` is defined but never referenced`, {
+          place: node.position,
+          ruleId: 'note-unreferenced',
+          source: 'essay-edition'
+        })
+      }
+      return undefined
+    })
+  }
+}

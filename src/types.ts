@@ -1,0 +1,94 @@
+/**
+ * What the stages tell each other, through `file.data` (as unified plugins do). Each field is
+ * written by one stage and read by later ones; nothing else passes between stages.
+ */
+import type {CslItem, RenderedEntry} from './citations/render.js'
+import type {CslStyle} from './citations/styles.js'
+import type {Citation} from './citations/types.js'
+
+/** The essay's front matter, as read by `remarkEssayMetadata`. */
+export interface EssayMetadata {
+  title?: string
+  subtitle?: string
+  author?: Array<{name: string; family?: string; given?: string; affiliation?: string; orcid?: string}>
+  date?: string
+  lang?: string
+  description?: string
+  keywords?: string[]
+  subject?: string
+  publisher?: string
+  containerTitle?: string
+  url?: string
+  doi?: string
+  /** Bibliography files named in the front matter, relative to the essay. */
+  bibliography?: string[]
+  /** CSL-JSON/YAML items given inline (`references:`). */
+  references?: CslItem[]
+  /** Keys to list without citing (`nocite`), `*` for all. */
+  nocite?: string[]
+  /** The style shown first (`style:` or `csl:`). */
+  style?: string
+  /** Every field as written. */
+  raw: Record<string, unknown>
+}
+
+/** The loaded bibliography, as `remarkBibliography` leaves it. */
+export interface LoadedBibliography {
+  items: Map<string, CslItem>
+  /** Files read, in order. */
+  files: string[]
+}
+
+/** One citation of the document: where it stands and what it cites. */
+export interface CitationPlace {
+  /** Its element id in the page (`cite-3`). */
+  id: string
+  keys: string[]
+  /** True when it stands in one of the author's notes. */
+  inNote: boolean
+}
+
+/** What `remarkRenderCitations` leaves for the later stages. */
+export interface RenderedCitations {
+  styles: Array<Pick<CslStyle, 'id' | 'title' | 'label' | 'class' | 'format'>>
+  defaultStyle: string
+  /** Keys listed in the reference lists, in first-citation order. */
+  listed: string[]
+  /** Per style: the reference list entries. */
+  bibliographies: Record<string, {entries: RenderedEntry[]; hangingIndent: boolean; secondFieldAlign: boolean}>
+  places: CitationPlace[]
+}
+
+/** Data that `remarkRenderCitations` puts on each `cite` node for the mdast-to-hast handler. */
+export interface CiteNodeData {
+  id: string
+  /** True when the citation stands in the running text (not in an author's note). */
+  inBody: boolean
+  /** Keys not found in the bibliography. */
+  missing: string[]
+  defaultStyle: string
+  /** Renderings grouped by identical output. */
+  variants: Array<{styles: string[]; class: 'note' | 'in-text'; html: string; narrative?: {author: string; rest: string}}>
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    metadata: EssayMetadata
+    bibliography: LoadedBibliography
+    citations: RenderedCitations
+  }
+}
+
+declare module 'mdast' {
+  interface CiteNode extends Node {
+    type: 'cite'
+    citation: Citation
+    data?: Data & {cite?: CiteNodeData}
+  }
+  interface PhrasingContentMap {
+    cite: CiteNode
+  }
+  interface RootContentMap {
+    cite: CiteNode
+  }
+}

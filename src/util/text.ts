@@ -1,0 +1,40 @@
+/** Small text utilities shared by the stages that read files. */
+
+/** Offset of the first byte that is not valid UTF-8, or -1 when the whole buffer is valid. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i]!
+    let need = 0
+    if (b < 0x80) need = 0
+    else if (b >= 0xc2 && b <= 0xdf) need = 1
+    else if (b >= 0xe0 && b <= 0xef) need = 2
+    else if (b >= 0xf0 && b <= 0xf4) need = 3
+    else return i
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k]
+      if (c === undefined || (c & 0xc0) !== 0x80) return i
+    }
+    if (need === 2 && ((b === 0xe0 && bytes[i + 1]! < 0xa0) || (b === 0xed && bytes[i + 1]! > 0x9f))) return i
+    if (need === 3 && ((b === 0xf0 && bytes[i + 1]! < 0x90) || (b === 0xf4 && bytes[i + 1]! > 0x8f))) return i
+    i += need + 1
+  }
+  return -1
+}
+
+/** 1-based line and column of an offset in a string. */
+export function lineColumn(text: string, offset: number): {line: number; column: number} {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)))
+  const line = (before.match(/\n/g)?.length ?? 0) + 1
+  return {line, column: before.length - before.lastIndexOf('\n')}
+}
+
+/** Decode UTF-8 or say where it breaks. */
+export function decodeUtf8(bytes: Uint8Array): {text: string} | {badOffset: number; line: number; column: number} {
+  const bad = firstInvalidUtf8(bytes)
+  if (bad >= 0) {
+    const prefix = Buffer.from(bytes.subarray(0, bad)).toString('utf8')
+    return {badOffset: bad, ...lineColumn(prefix, prefix.length)}
+  }
+  return {text: Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '')}
+}
