@@ -39,7 +39,7 @@ export function readKey(text: string, from: number): {key: string; end: number} 
   return {key: text.slice(from, end), end}
 }
 
-const numberish = '[\\p{N}ivxlcdmIVXLCDM][\\p{L}\\p{N}]*'
+const numberish = '[\\p{N}ivxlcdmIVXLCDM][\\p{L}\\p{N}]*(?:[.:][\\p{L}\\p{N}]+)*'
 const rangePart = `${numberish}(?:\\s*[-–—]\\s*${numberish})?`
 const valueRe = new RegExp(`^(?:\\{([^}]*)\\}|(${rangePart}(?:\\s*(?:,|&)\\s*(?=[\\p{N}])${rangePart})*))`, 'u')
 const digitValueRe = new RegExp(`^(\\p{N}[\\p{L}\\p{N}]*(?:\\s*[-–—]\\s*[\\p{L}\\p{N}]+)?(?:\\s*,\\s*(?=\\p{N})\\p{N}[\\p{L}\\p{N}]*(?:\\s*[-–—]\\s*[\\p{L}\\p{N}]+)?)*)`, 'u')

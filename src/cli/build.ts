@@ -1,0 +1,108 @@
+/**
+ * `essay-edition build`: build the reading editions and write them, all or nothing per essay.
+ */
+import path from 'node:path'
+import type {ParseArgsConfig} from 'node:util'
+import {buildEssay, failed, planBuild, sourcesOf, UsageError, type BuildOptions, type EssayResult} from '../build.js'
+import {collectionPage} from '../outputs/collection.js'
+import {sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
+import {clientAssets} from '../pipeline.js'
+import {fail, parse, report} from './shared.js'
+
+export const buildUsage = `Usage: essay-edition build [FILE.md|DIR ...] [options]
+
+Build the reading edition of each essay: index.html, references.bib, references.ris,
+references.json. With no FILE, every essay in essay/ goes to build/<slug>/, with
+build/index.html listing them. One FILE with --out DIR goes to DIR/index.html.
+
+Options:
+  --out DIR              output folder (default: build)
+  --bibliography FILE    bibliography (CSL-JSON, BibTeX, RIS); may repeat; overrides the
+                         front matter's bibliography:
+  --style ID|FILE.csl    a style to offer; may repeat (default: the nine shipped styles)
+  --default-style ID     the style shown first (default: front matter style:, else the first)
+  --csl-dir DIR          another folder of .csl styles; may repeat
+  --strict               warnings are errors
+  --trust-html           keep the essay's raw HTML unsanitized (trusted authors only)
+  --quiet                print errors only
+  -h, --help             this help
+
+Examples:
+  essay-edition build
+  essay-edition build paper/paper.md --out paper/out
+  essay-edition build essay/a.md essay/b.md --out site --style apa --style ieee`
+
+export const buildOptions = {
+  out: {type: 'string'},
+  bibliography: {type: 'string', multiple: true},
+  style: {type: 'string', multiple: true},
+  'default-style': {type: 'string'},
+  'csl-dir': {type: 'string', multiple: true},
+  strict: {type: 'boolean'},
+  'trust-html': {type: 'boolean'},
+  quiet: {type: 'boolean'},
+  help: {type: 'boolean', short: 'h'}
+} satisfies ParseArgsConfig['options']
+
+export async function build(args: string[]): Promise<number> {
+  const {values, positionals} = parse(args, buildOptions, buildUsage)
+  if (values.help) {
+    process.stdout.write(buildUsage + '\n')
+    return 0
+  }
+  const options: BuildOptions = {
+    inputs: positionals,
+    cwd: process.cwd(),
+    ...(values.out !== undefined ? {out: values.out} : {}),
+    ...(values.bibliography ? {bibliography: values.bibliography} : {}),
+    ...(values.style ? {styles: values.style} : {}),
+    ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
+    ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
+    strict: Boolean(values.strict),
+    trustHtml: Boolean(values['trust-html'])
+  }
+  let plan
+  try {
+    plan = planBuild(options)
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message, buildUsage)
+    throw error
+  }
+  const endangered = sourcesInside(plan.outDir, sourcesOf(plan, options))
+  if (endangered.length > 0) {
+    fail(`refusing to write into ${path.relative(process.cwd(), plan.outDir) || '.'}: it holds ${endangered.map((s) => path.relative(process.cwd(), s)).join(', ')}. Choose a fresh folder, e.g. --out ${path.join(path.relative(process.cwd(), path.dirname(plan.essays[0]!.source)) || '.', 'out')}`, buildUsage)
+  }
+  const results: EssayResult[] = []
+  for (const essay of plan.essays) {
+    results.push(await buildEssay(essay.source, essay.slug, essay.dir, options))
+  }
+  const output = report(results.map((r) => r.file), {quiet: values.quiet, strict: options.strict})
+  if (output) process.stderr.write(output + '\n')
+  const good = results.filter((r) => r.ok && !failed(r.file, options.strict))
+  const files: OutputFiles = new Map()
+  for (const result of good) for (const [name, content] of result.outputs) files.set(name, content)
+  if (plan.collection && good.length > 0) {
+    files.set('index.html', collectionPage(good.map((result) => ({
+      href: `${result.dir}/index.html`,
+      title: result.file.data.metadata?.title ?? result.slug,
+      ...(result.file.data.metadata?.author ? {author: result.file.data.metadata.author.map((a) => a.name).join(', ')} : {}),
+      ...(result.file.data.metadata?.date ? {date: result.file.data.metadata.date} : {}),
+      excerpt: excerpt(String(result.file.value))
+    })), clientAssets()))
+  }
+  if (files.size > 0) writeOutputs(plan.outDir, files)
+  if (!values.quiet) {
+    const where = path.relative(process.cwd(), plan.outDir) || '.'
+    process.stderr.write(`essay-edition: built ${good.length} of ${results.length} essay${results.length === 1 ? '' : 's'} into ${where}\n`)
+  }
+  return good.length === results.length ? 0 : 1
+}
+
+/** The first lines of an essay's text, for the collection page. */
+function excerpt(markdown: string): string {
+  const body = markdown.replace(/^---\r?\n[\s\S]*?\r?\n(---|\.\.\.)\r?\n/, '')
+  const paragraph = body.split(/\r?\n\s*\r?\n/).find((block) => /^[^#>\-*|`\[\s]/.test(block.trim()) && !/^\[\^/.test(block.trim())) ?? ''
+  const text = paragraph.replace(/\[\^[^\]]+\]/g, '').replace(/\[@[^\]]+\]/g, '').replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim()
+  return text.length > 240 ? text.slice(0, 240).replace(/\s+\S*$/, '') + '…' : text
+}
+
