@@ -56,7 +56,7 @@ export interface EditionOptions extends StyleLookup {
   /** Client script and CSS to inline; default: the bundled assets. */
   assets?: {script: string; css: string}
   /** Render styles some other way (a worker pool). */
-  renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[]
+  renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[] | Promise<RenderedStyle[]>
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))

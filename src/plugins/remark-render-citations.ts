@@ -20,7 +20,7 @@ export interface Options {
   /** Id of the style shown first; the first style otherwise. */
   defaultStyle?: string
   /** Render the styles; defaults to `renderStyle` one after another (a worker pool may stand in). */
-  renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[]
+  renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[] | Promise<RenderedStyle[]>
 }
 
 interface Occurrence {
@@ -82,7 +82,7 @@ const noPrinted = /\[NO_PRINTED_FORM\]|\[CSL STYLE ERROR[^\]]*\]/g
 
 export default function remarkRenderCitations(options: Options) {
   const renderAll = options.renderAll ?? ((jobs) => jobs.map((job) => renderStyle(job)))
-  return function transformer(tree: Root, file: VFile) {
+  return async function transformer(tree: Root, file: VFile) {
     const styles = options.styles
     const items = file.data.bibliography?.items ?? new Map<string, CslItem>()
     const metadata = file.data.metadata
@@ -127,7 +127,7 @@ export default function remarkRenderCitations(options: Options) {
         noteIndex: style.class === 'note' ? occurrence.noteIndexNoteStyle : occurrence.noteIndexInText
       }))
     }))
-    const rendered = renderAll(jobs)
+    const rendered = await renderAll(jobs)
 
     const places: CitationPlace[] = []
     const renderedIndex = new Map(known.map(({occurrence}, index) => [occurrence.node, index]))
