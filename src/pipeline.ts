@@ -2,7 +2,7 @@
  * The pipeline, stage by stage, top to bottom. Each stage is a unified plugin (src/plugins) or a
  * small pure utility; they speak to each other only through the tree and `file.data` (src/types.ts).
  *
- *   parse ────────── remark-parse + remark-gfm + remark-frontmatter            (mdast)
+ *   parse ────────── remark-parse + remark-gfm + remark-frontmatter + remark-math (mdast)
  *   metadata ─────── front matter -> file.data.metadata
  *   note checks ──── undefined and unreferenced notes
  *   cite ─────────── Pandoc citation syntax -> `cite` nodes
@@ -10,6 +10,7 @@
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
  *   to hast ──────── remark-rehype with our handlers (cite, footnotes); raw HTML parsed
  *   sanitize ─────── the essay's own content, before we add ours
+ *   math ─────────── TeX to MathML (rehype-katex)
  *   notes ────────── note references, endnotes, backlinks
  *   references ───── one list per style, backlinks, copy buttons, COinS
  *   document ─────── head, metadata, CSP, inline CSS and script
@@ -22,12 +23,15 @@ import {unified, type Processor} from 'unified'
 import remarkParse from 'remark-parse'
 import remarkGfm from 'remark-gfm'
 import remarkFrontmatter from 'remark-frontmatter'
+import remarkMath from 'remark-math'
+import rehypeKatex from 'rehype-katex'
 import remarkRehype from 'remark-rehype'
 import rehypeRaw from 'rehype-raw'
 import rehypeStringify from 'rehype-stringify'
 import type {Root as HastRoot} from 'hast'
 import type {Root as MdastRoot} from 'mdast'
 import {VFile} from 'vfile'
+import remarkPandocDollarMath from './plugins/remark-pandoc-dollar-math.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
 import remarkCitations from './plugins/remark-citations.js'
@@ -76,7 +80,7 @@ export function clientAssets(): {script: string; css: string} {
 
 /** The parse stage alone: Markdown with GFM and front matter to mdast. */
 export function parser(): Processor<MdastRoot> {
-  return unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']) as unknown as Processor<MdastRoot>
+  return unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(remarkMath) as unknown as Processor<MdastRoot>
 }
 
 /** Resolve the styles an edition offers; problems are fatal messages on `file`. */
@@ -117,7 +121,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const assets = options.assets ?? clientAssets()
   const markdown = parser()
   const mdast = markdown.parse(file)
-  const front = unified().use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
+  const front = unified().use(remarkPandocDollarMath).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
   await front.run(mdast, file)
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
 
@@ -135,6 +139,8 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
     .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition}})
     .use(rehypeRaw)
     .use(() => (tree: HastRoot) => (options.trustHtml ? tree : sanitizeTree(tree)))
+    // TeX math to MathML, which browsers render natively: no fonts, no stylesheet, no script.
+    .use(rehypeKatex, {output: 'mathml', strict: 'ignore', trust: false})
     .use(rehypeNotes, {mode: defaultClass === 'note' ? 'note' : 'in-text'})
     .use(rehypeReferences)
     .use(rehypeDocument, {script: assets.script, css: assets.css, fallbackTitle: file.stem})

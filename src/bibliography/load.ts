@@ -123,6 +123,25 @@ function fromRis(text: string, file: string, diagnostics: BibliographyDiagnostic
   }
 }
 
+/**
+ * BibTeX's "van der Berg, Anna" is Berg with the particle "van der", which biblatex (by default,
+ * `useprefix=false`) and Pandoc drop in front of the family name: "Berg, A. van der". citation-js
+ * keeps it as a non-dropping particle; move it, so that entries read and sort as Pandoc's.
+ */
+function dropLowercaseParticles(item: Record<string, unknown>) {
+  for (const role of ['author', 'editor', 'translator', 'container-author', 'collection-editor']) {
+    const names = item[role]
+    if (!Array.isArray(names)) continue
+    for (const name of names as Array<Record<string, unknown>>) {
+      const particle = name['non-dropping-particle']
+      if (typeof particle === 'string' && /^\p{Ll}/u.test(particle) && name['dropping-particle'] === undefined) {
+        name['dropping-particle'] = particle
+        delete name['non-dropping-particle']
+      }
+    }
+  }
+}
+
 /** A Pandoc/Better-BibTeX-like key for items that come without one (RIS). */
 function makeKey(item: CslItem, taken: Set<string>): string {
   const names = (item.author ?? item.editor) as Array<{family?: string; literal?: string}> | undefined
@@ -201,6 +220,7 @@ export function loadBibliographyFile(file: string): LoadResult {
     }
     const item = {...(entry as Record<string, unknown>)}
     if (format === 'bibtex' || format === 'ris') delete item._graph
+    if (format === 'bibtex') dropLowercaseParticles(item)
     let id = item.id
     if ((id === undefined || id === null || id === '') && format === 'ris') id = makeKey(item as CslItem, taken)
     if (typeof id === 'number') id = String(id)

@@ -23,7 +23,7 @@ export default function remarkCitations(options: Options = {}) {
     const terms = options.locatorTerms ?? (defaultTerms ??= locatorTermsFromLocales(readLocale('en-US'), readLocale('en-GB')))
     const place = location(file)
     visit(tree, (node, index, parent) => {
-      if (node.type === 'link' || node.type === 'linkReference' || node.type === 'inlineCode' || node.type === 'code' || node.type === 'html' || node.type === 'yaml') {
+      if (node.type === 'link' || node.type === 'linkReference' || node.type === 'inlineCode' || node.type === 'code' || node.type === 'html' || node.type === 'yaml' || node.type === 'inlineMath' || node.type === 'math') {
         return SKIP
       }
       if (node.type !== 'text' || !parent || index === undefined) return
