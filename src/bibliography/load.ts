@@ -8,6 +8,7 @@ import {createRequire} from 'node:module'
 import YAML from 'yaml'
 import type {CslItem} from '../citations/render.js'
 import {decodeUtf8, lineColumn} from '../util/text.js'
+import {normalizeItem} from './normalize.js'
 
 const require = createRequire(import.meta.url)
 const core = require('@citation-js/core') as {
@@ -87,9 +88,22 @@ function parseJson(text: string, file: string, diagnostics: BibliographyDiagnost
   }
 }
 
+/** BibLaTeX fields and types that citation-js's BibTeX reader leaves out. */
+const biblatexOnly = /^\s*(date|journaltitle|location|urldate|eventdate|origdate|maintitle|eprint|eprinttype)\s*=|^\s*@(online|report|mvbook|bookinbook|dataset|software|thesis)\s*[{(]/im
+
 function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnostic[]): CslItem[] {
   try {
-    return core.plugins.input.chain(text, {forceType: '@bibtex/text', generateGraph: false})
+    const classic = core.plugins.input.chain(text, {forceType: '@bibtex/text', generateGraph: false})
+    if (!biblatexOnly.test(text)) return classic
+    // BibLaTeX: read it both ways; classic readings win (they give Pandoc's "PhD thesis" and the like).
+    const modern = new Map(core.plugins.input.chain(text, {forceType: '@biblatex/text', generateGraph: false}).map((item) => [item.id, item]))
+    return classic.map((item) => {
+      const other = modern.get(item.id)
+      const merged = {...other, ...Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined))} as CslItem
+      // An entry type only BibLaTeX knows (`@online`) comes out of the classic reader as `document`.
+      if (item.type === 'document' && other?.type) merged.type = other.type
+      return merged
+    })
   } catch (error) {
     const reason = (error as Error).message
     const at = /at line (\d+) col (\d+)/.exec(reason)
@@ -235,7 +249,11 @@ export function loadBibliographyFile(file: string): LoadResult {
     }
     taken.add(id)
     if (typeof item.type !== 'string') item.type = 'document'
-    items.push({...item, id} as CslItem)
+    const {item: clean, repaired} = normalizeItem({...item, id})
+    if (repaired.length > 0) {
+      diagnostics.push({file, ...where, message: `Item \`${id}\`: ${repaired.map((f) => `\`${f}\``).join(', ')} ${repaired.length === 1 ? 'is' : 'are'} not in CSL form; repaired or left out`, ruleId: 'bibliography-field', fatal: false})
+    }
+    items.push(clean as CslItem)
   })
   return {items, diagnostics}
 }

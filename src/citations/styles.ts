@@ -89,11 +89,36 @@ function decodeXmlText(text: string): string {
     .replace(/&amp;/g, '&')
 }
 
+/** Where an XML text is not well formed (unbalanced or unclosed tags), as a message; undefined if fine. */
+export function xmlProblem(xml: string): string | undefined {
+  const stack: Array<{name: string; offset: number}> = []
+  const position = (offset: number) => {
+    const before = xml.slice(0, offset)
+    const line = (before.match(/\n/g)?.length ?? 0) + 1
+    return `${line}:${before.length - before.lastIndexOf('\n')}`
+  }
+  const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|</g
+  for (const match of xml.matchAll(tag)) {
+    if (match[0] === '<') return `stray "<" at ${position(match.index!)}`
+    const name = match[2]
+    if (!name) continue
+    if (match[1]) {
+      const open = stack.pop()
+      if (!open) return `closing </${name}> without an opening tag at ${position(match.index!)}`
+      if (open.name !== name) return `<${open.name}> opened at ${position(open.offset)} is closed by </${name}> at ${position(match.index!)}`
+    } else if (!match[4]) stack.push({name, offset: match.index!})
+  }
+  const open = stack.pop()
+  return open ? `<${open.name}> opened at ${position(open.offset)} is never closed` : undefined
+}
+
 /** Read what matters of a CSL file. Throws StyleError when it is not a usable style. */
 export function parseStyle(xml: string, file: string, resolveParent?: (id: string) => string | undefined): CslStyle {
   if (!/<style\b/.test(xml) || !/<\/style>\s*$/.test(xml.trim() + '\n') && !/<\/style>/.test(xml)) {
     throw new StyleError(`${file} is not a CSL style (no <style> element)`, file, 'style-malformed')
   }
+  const problem = xmlProblem(xml)
+  if (problem) throw new StyleError(`${file} is not well-formed XML: ${problem}`, file, 'style-malformed')
   const id = path.basename(file).replace(/\.csl$/i, '')
   const titleMatch = /<info>[\s\S]*?<title>([^<]*)<\/title>/.exec(xml)
   const title = titleMatch ? decodeXmlText(titleMatch[1]!.trim()) : id

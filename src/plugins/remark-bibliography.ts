@@ -9,6 +9,7 @@ import path from 'node:path'
 import type {Root} from 'mdast'
 import type {VFile} from 'vfile'
 import {loadBibliographies, type BibliographyDiagnostic} from '../bibliography/load.js'
+import {normalizeItem} from '../bibliography/normalize.js'
 import type {CslItem} from '../citations/render.js'
 
 export interface Options {
@@ -60,7 +61,7 @@ export default function remarkBibliography(options: Options = {}) {
     for (const item of result.items) items.set(item.id, item)
     for (const [index, entry] of (file.data.metadata?.references ?? []).entries()) {
       if (entry && typeof entry === 'object' && typeof entry.id === 'string' && !items.has(entry.id)) {
-        items.set(entry.id, {type: 'document', ...entry})
+        items.set(entry.id, normalizeItem({type: 'document', ...entry}).item as CslItem)
       } else {
         report(file, {file: file.path, line: 1, column: 1, message: `Front-matter reference ${index + 1} has no \`id\`, or one used twice`, ruleId: 'bibliography-missing-id', fatal: true})
       }

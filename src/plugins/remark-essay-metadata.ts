@@ -151,7 +151,7 @@ export default function remarkEssayMetadata(options: Options = {}) {
         }
       }
     }
-    else if (/^---[ \t]*\r?\n/.test(String(file.value))) {
+    else if (/^---[ \t]*\r?\n\s*[A-Za-z_][\w-]*[ \t]*:(\s|$)/.test(String(file.value)) && !/^---[ \t]*\r?\n[\s\S]*?\n(---|\.\.\.)[ \t]*(\r?\n|$)/.test(String(file.value))) {
       const message = file.message('Front matter is not closed: the opening `---` has no closing `---` or `...` line', {
         place: {line: 1, column: 1},
         ruleId: 'front-matter-unclosed',

@@ -1,7 +1,7 @@
 /**
  * Stage "note checks": tell the author about notes that cannot work. GFM leaves a reference to an
- * undefined note as plain text `[^x]`, and drops a note nobody references: both are warnings here,
- * at their place.
+ * undefined note as plain text `[^x]` (an error here, since readers would see it), and drops a note
+ * nobody references (a warning), each at its place.
  */
 import type {Root} from 'mdast'
 import type {VFile} from 'vfile'
@@ -21,11 +21,13 @@ export default function remarkNoteDiagnostics() {
         for (const match of node.value.matchAll(/\[\^([^\]\s]+)\]/g)) {
           const start = node.position?.start
           const exact = start && !node.value.slice(0, match.index).includes('\n')
-          file.message(`Note \`[^${match[1]}]\` is referenced but never defined (add \`[^${match[1]}]: ...\`)`, {
+          // An error: the reader would see the raw `[^x]`.
+          const message = file.message(`Note \`[^${match[1]}]\` is referenced but never defined (add \`[^${match[1]}]: ...\`)`, {
             place: exact ? {line: start.line, column: start.column + match.index!} : node.position,
             ruleId: 'note-undefined',
             source: 'essay-edition'
           })
+          message.fatal = true
         }
       }
       if (node.type === 'footnoteDefinition' && !referenced.has(node.identifier)) {

@@ -1,8 +1,8 @@
 /**
  * The sanitizing schema: GitHub's (hast-util-sanitize's default) plus what our own handlers put in
  * the essay's tree before it is sanitized (citation variants, note references and contents).
- * No script, event handler, style, form, frame, object, embed or meta survives it, and URLs keep
- * only http(s), mailto and in-page targets.
+ * No script, event handler, style, form, frame, object, embed or meta survives it; links keep only
+ * http(s), mailto and in-page targets; images only data URLs and relative paths (no remote request).
  */
 import type {Root, Element} from 'hast'
 import {defaultSchema, sanitize, type Schema} from 'hast-util-sanitize'
@@ -24,7 +24,8 @@ export const schema: Schema = {
   protocols: {
     ...defaultSchema.protocols,
     href: ['http', 'https', 'mailto'],
-    src: ['http', 'https', 'data']
+    // No remote images: the page makes no request of its own. Data URLs and relative paths stay.
+    src: ['data']
   },
   strip: ['script', 'style', 'template', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math']
 }

@@ -1,0 +1,69 @@
+/**
+ * Bad input, table-driven: each case builds through the CLI over a previous good build and must
+ * exit 1 (or 0 for warnings), name the file (and line where there is one), print no stack trace,
+ * and leave the previous output byte-identical.
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import {fixture, runCli} from './helpers.js'
+
+const goodBib = [{id: 'doe2020', type: 'book', title: 'A book', author: [{family: 'Doe', given: 'Jane'}], issued: {'date-parts': [[2020]]}}]
+const goodEssay = '---\ntitle: An essay\nbibliography: refs.json\n---\n\nText [@doe2020, p. 3].[^1]\n\n[^1]: A note [@doe2020].\n'
+
+interface Case {
+  name: string
+  files: Record<string, string | Uint8Array>
+  args?: string[]
+  code: number
+  /** What the message must say: file name and, where there is one, line and column. */
+  expect: RegExp[]
+}
+
+const cases: Case[] = [
+  {name: 'bibliography JSON cut short', files: {'refs.json': JSON.stringify(goodBib, null, 2).slice(0, 60)}, code: 1, expect: [/^refs\.json$/m, /^\d+:\d+\s+error\s+Bibliography is not valid JSON/m]},
+  {name: 'an item without id', files: {'refs.json': JSON.stringify([...goodBib, {type: 'book', title: 'Anonymous'}], null, 2)}, code: 1, expect: [/^refs\.json$/m, /^\d+:\d+\s+error\s+Item 2 \("Anonymous"\) has no `id`/m]},
+  {name: 'duplicate ids', files: {'refs.json': JSON.stringify([...goodBib, goodBib[0]], null, 2)}, code: 1, expect: [/^refs\.json$/m, /error\s+Duplicate id `doe2020`/]},
+  {name: 'a missing bibliography file', files: {'essay.md': goodEssay.replace('refs.json', 'nowhere.json')}, code: 1, expect: [/nowhere\.json/, /error\s+Bibliography file not found/]},
+  {name: 'an unknown key under --strict', files: {'essay.md': goodEssay.replace('[@doe2020, p. 3]', '[@nobody, p. 3]')}, args: ['--strict'], code: 1, expect: [/^essay\.md$/m, /^6:6-6:21\s+error\s+Unknown citation key `nobody`/m]},
+  {name: 'an undefined footnote', files: {'essay.md': goodEssay.replace('.[^1]', '.[^2]')}, code: 1, expect: [/^essay\.md$/m, /^6:\d+\s+error\s+Note `\[\^2\]` is referenced but never defined/m]},
+  {name: 'broken front matter', files: {'essay.md': goodEssay.replace('title: An essay', 'title: [unclosed')}, code: 1, expect: [/^essay\.md$/m, /^\d+:\d+\s+error\s+Front matter is not valid YAML/m]},
+  {name: 'an unknown style', files: {}, args: ['--style', 'no-such-style'], code: 1, expect: [/error\s+Unknown style "no-such-style"/]},
+  {name: 'a malformed CSL file', files: {'bad.csl': '<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n<citation><layout><text variable="title"></layout></citation>\n</style>\n'}, args: ['--style', 'bad.csl'], code: 1, expect: [/^bad\.csl$/m, /^3:\d+\s+error\s+.*not well-formed XML/m]},
+  {name: 'broken BibTeX', files: {'essay.md': goodEssay.replace('refs.json', 'refs.bib'), 'refs.bib': '@book{doe2020,\n  title = {A book},\n  author = {Doe, Jane\n}\n'}, code: 1, expect: [/^refs\.bib$/m, /^\d+:\d+\s+error\s+BibTeX cannot be read/m]},
+  {name: 'broken RIS', files: {'essay.md': goodEssay.replace('refs.json', 'refs.ris'), 'refs.ris': 'TY  - BOOK\nTI  - A book\n'}, code: 1, expect: [/^refs\.ris$/m, /error\s+RIS record is not closed/]},
+  {name: 'bytes that are not UTF-8', files: {'essay.md': Buffer.concat([Buffer.from('---\ntitle: x\n---\n\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait.\n')])}, code: 1, expect: [/^essay\.md$/m, /^5:4\s+error\s+The essay is not UTF-8/m]},
+  {name: 'an unknown front-matter field (a warning)', files: {'essay.md': goodEssay.replace('title: An essay', 'title: An essay\ntitel: typo')}, code: 0, expect: [/^3:1\s+warning\s+Unknown front-matter field `titel`/m]},
+  {name: 'an unknown front-matter field under --strict', files: {'essay.md': goodEssay.replace('title: An essay', 'title: An essay\ntitel: typo')}, args: ['--strict'], code: 1, expect: [/^3:1\s+error\s+Unknown front-matter field `titel`/m]},
+  {name: 'a note defined but never referenced (a warning)', files: {'essay.md': goodEssay + '\n[^9]: Orphan.\n'}, code: 0, expect: [/^10:1-10:\d+\s+warning\s+Note `\[\^9\]` is defined but never referenced/m]},
+  {name: 'an item in a field of the wrong shape (a warning, repaired)', files: {'refs.json': JSON.stringify([{...goodBib[0], author: 'Jane Doe', title: 42}], null, 2)}, code: 0, expect: [/^refs\.json$/m, /warning\s+Item `doe2020`: `author` is not in CSL form/]}
+]
+
+for (const c of cases) {
+  test(c.name, () => {
+    const dir = fixture({'essay.md': goodEssay, 'refs.json': JSON.stringify(goodBib, null, 2)})
+    const first = runCli(['build', 'essay.md', '--out', 'out'], {cwd: dir})
+    assert.equal(first.code, 0, first.stderr)
+    const before = new Map(fs.readdirSync(path.join(dir, 'out')).map((name) => [name, fs.readFileSync(path.join(dir, 'out', name))]))
+    for (const [name, content] of Object.entries(c.files)) fs.writeFileSync(path.join(dir, name), content)
+    const result = runCli(['build', 'essay.md', '--out', 'out', ...(c.args ?? [])], {cwd: dir})
+    assert.equal(result.code, c.code, result.stderr)
+    for (const pattern of c.expect) assert.match(result.stderr, pattern)
+    assert.doesNotMatch(result.stderr, /^\s+at .*\(.*:\d+:\d+\)$/m, 'no stack trace')
+    assert.doesNotMatch(result.stderr, /bug in essay-edition/)
+    if (c.code !== 0) {
+      for (const [name, content] of before) assert.deepEqual(fs.readFileSync(path.join(dir, 'out', name)), content, `${name} unchanged`)
+    }
+  })
+}
+
+test('many essays in one run: a bad one is reported and skipped, the others are built, exit 1', () => {
+  const dir = fixture({'a.md': '# A\n\nFine.\n', 'b.md': '---\ntitle: [broken\n---\n\nText.\n', 'c.md': '# C\n\nFine too.\n'})
+  const result = runCli(['build', 'a.md', 'b.md', 'c.md', '--out', 'site'], {cwd: dir})
+  assert.equal(result.code, 1)
+  assert.match(result.stderr, /^b\.md$/m)
+  assert.ok(fs.existsSync(path.join(dir, 'site/a/index.html')))
+  assert.ok(fs.existsSync(path.join(dir, 'site/c/index.html')))
+  assert.ok(!fs.existsSync(path.join(dir, 'site/b')))
+})
