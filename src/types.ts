@@ -57,6 +57,8 @@ export interface RenderedCitations {
   /** Per style: the reference list entries. */
   bibliographies: Record<string, {entries: RenderedEntry[]; hangingIndent: boolean; secondFieldAlign: boolean}>
   places: CitationPlace[]
+  /** The essay itself as a work, and its entry in each style ("Cite this essay"). */
+  citeThis?: {item: CslItem; entries: Record<string, string>}
 }
 
 /** Data that `remarkRenderCitations` puts on each `cite` node for the mdast-to-hast handler. */
@@ -76,6 +78,8 @@ declare module 'vfile' {
     metadata: EssayMetadata
     bibliography: LoadedBibliography
     citations: RenderedCitations
+    /** The cited works as BibTeX, RIS and CSL-JSON (made by `rehypeReferences`). */
+    exports: {bibtex: string; ris: string; cslJson: string}
   }
 }
 

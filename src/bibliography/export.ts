@@ -21,11 +21,15 @@ export function cslJson(items: CslItem[]): CslItem[] {
   })
 }
 
+/**
+ * BibTeX in its BibLaTeX dialect: full dates (`date = {2021-01-15}`), web pages as `@online`,
+ * reports as `@report`, which classic BibTeX fields would lose; Pandoc, Zotero and citation-js read it.
+ */
 export function toBibtex(items: CslItem[]): string {
   if (items.length === 0) return ''
   // Our keys, not keys citation-js would make up.
   const data = cslJson(items).map((item) => ({...item, 'citation-key': item.id}))
-  return new Cite(data).format('bibtex', {format: 'text'}).trim() + '\n'
+  return new Cite(data).format('biblatex', {format: 'text'}).trim() + '\n'
 }
 
 export function toRis(items: CslItem[]): string {

@@ -14,6 +14,17 @@ import {toString} from 'hast-util-to-string'
 import {visitParents} from 'unist-util-visit-parents'
 import {coinsTitle, workLink} from '../bibliography/coins.js'
 import {sanitizeTree} from '../util/sanitize.js'
+import {toBibtex, toCslJson, toRis} from '../bibliography/export.js'
+import type {CslItem} from '../citations/render.js'
+
+/** Split an export into its records, by the order of the works (each export keeps that order). */
+function splitRecords(all: string, separator: RegExp, works: CslItem[]): Map<string, string> {
+  const records = all.split(separator).map((r) => r.trim()).filter(Boolean)
+  const byKey = new Map<string, string>()
+  if (records.length !== works.length) return byKey
+  works.forEach((work, index) => byKey.set(work.id, records[index]! + '\n'))
+  return byKey
+}
 
 export interface Options {
   /** Heading of each list; by default "Bibliography" (note styles), "Works Cited" (MLA), "References". */
@@ -85,7 +96,27 @@ export default function rehypeReferences(options: Options = {}) {
         byKey.set(key, list)
       }
     }
+    // The exports, made once: written beside the page by the build, and embedded per work so that
+    // each entry's BibTeX and RIS download from the page alone, even offline.
+    const listedItems = citations.listed.map((key) => items.get(key)).filter((item): item is CslItem => Boolean(item))
+    const exports = {bibtex: toBibtex(listedItems), ris: toRis(listedItems), cslJson: toCslJson(listedItems)}
+    file.data.exports = exports
+    const bibtexByKey = splitRecords(exports.bibtex, /\n(?=@)/, listedItems)
+    const risByKey = splitRecords(exports.ris, /(?<=^ER {2}-.*)\n/m, listedItems)
+    const perWork = Object.fromEntries(listedItems.map((item) => [item.id, {bib: bibtexByKey.get(item.id) ?? '', ris: risByKey.get(item.id) ?? ''}]))
     const container = el('div', {className: ['reference-lists'], id: 'references'})
+    container.children.push(
+      text('\n'),
+      el('p', {className: ['exports']}, [
+        text('Download the references: '),
+        el('a', {href: 'references.bib', download: 'references.bib', dataExport: 'bib'}, [text('BibTeX')]), text(' · '),
+        el('a', {href: 'references.ris', download: 'references.ris', dataExport: 'ris'}, [text('RIS')]), text(' · '),
+        el('a', {href: 'references.json', download: 'references.json', dataExport: 'json'}, [text('CSL-JSON')])
+      ]),
+      text('\n'),
+      // `<` escaped so that no value can close the element.
+      el('script', {type: 'application/json', id: 'work-exports'}, [text(JSON.stringify({works: perWork, json: exports.cslJson}).replace(/</g, '\\u003c'))])
+    )
     for (const style of citations.styles) {
       const shown = style.id === citations.defaultStyle
       const bibliography = citations.bibliographies[style.id]
@@ -109,7 +140,13 @@ export default function rehypeReferences(options: Options = {}) {
           })
           actions.push(el('span', {className: ['cited-at']}, links), text(' '))
         }
-        const label = toString({type: 'root', children: content}).replace(/\s+/g, ' ').trim().slice(0, 60)
+        if (perWork[entry.key]) {
+          for (const [format, name] of [['bib', 'BibTeX'], ['ris', 'RIS']] as const) {
+            // Without script: the whole list's file beside the page; with it, this work alone.
+            actions.push(el('a', {href: `references.${format}`, download: `${entry.key}.${format}`, dataExport: format}, [text(name)]), text(' '))
+          }
+        }
+        const label = toString({type: 'root', children: content}).replace(/\s+/g, ' ').trim().slice(0, 40)
         actions.push(el('button', {type: 'button', className: ['copy-ref'], ariaLabel: `Copy reference: ${label}`}, [text('Copy')]))
         const li = el('li', {dataKey: entry.key, ...(shown ? {id: `ref-${entry.key}`} : {})}, [
           ...content,

@@ -2,7 +2,9 @@
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import type {Browser, Page} from 'playwright-core'
-import {buildDefaultEssay, closeBrowser, fileUrl, getBrowser} from '../helpers.js'
+import fs from 'node:fs'
+import path from 'node:path'
+import {buildDefaultEssay, closeBrowser, fileUrl, fixture, getBrowser, runCli} from '../helpers.js'
 
 let browser: Browser
 let url: string
@@ -65,5 +67,59 @@ test('Copy puts the entry on the clipboard as text/html and text/plain, and says
   assert.ok(clip.types.includes('text/html') && clip.types.includes('text/plain'))
   assert.equal(clip.text, shown)
   assert.match(clip.html, /<i>/, 'italics kept')
+  await context.close()
+})
+
+test('switching between note and in-text styles renumbers notes; an in-text citation opens its entry', async () => {
+  const bib = [
+    {id: 'doe2020', type: 'book', title: 'A Book', author: [{family: 'Doe', given: 'Jane'}], issued: {'date-parts': [[2020]]}, publisher: 'P'},
+    {id: 'roe2019', type: 'book', title: 'Another Book', author: [{family: 'Roe', given: 'Rick'}], issued: {'date-parts': [[2019]]}, publisher: 'Q'}
+  ]
+  const dir = fixture({
+    'mixed.md': `---\ntitle: Mixed\nstyle: apa\n---\n\nFirst claim [@doe2020, p. 4].[^own] @roe2019 [p. 9] argues.\n\n[^own]: The author's own note, citing [@roe2019].\n`,
+    'bibliography/mixed.json': JSON.stringify(bib)
+  })
+  const result = runCli(['build', 'mixed.md', '--out', 'out', '--style', 'apa', '--style', 'chicago-fullnote-bibliography'], {cwd: dir})
+  assert.equal(result.code, 0, result.stderr)
+  const context = await browser.newContext({viewport: {width: 1000, height: 800}})
+  const page = await context.newPage()
+  await page.goto(fileUrl(path.join(dir, 'out/index.html')))
+  const own = page.locator('a[role=doc-noteref][href="#fn-own"]')
+  assert.equal(await own.innerText(), '1')
+  assert.equal(await page.locator('section[role=doc-endnotes] li:visible').count(), 1)
+  const citation = page.locator('p a[role=doc-biblioref]:visible').first()
+  await citation.hover()
+  await page.locator('.note-popover').waitFor({state: 'visible'})
+  assert.match(await page.locator('.note-popover').innerText(), /Doe, J\. \(2020\)\. A Book/)
+  await page.mouse.move(1, 1)
+  await page.getByRole('combobox', {name: /style/i}).selectOption('chicago-fullnote-bibliography')
+  assert.equal(await own.innerText(), '2')
+  assert.equal(await page.locator('section[role=doc-endnotes] li:visible').count(), 3)
+  assert.deepEqual(await page.locator('a[role=doc-noteref]:visible').allInnerTexts(), ['1', '2', '3'])
+  await page.getByRole('combobox', {name: /style/i}).selectOption('apa')
+  assert.equal(await own.innerText(), '1')
+  await context.close()
+})
+
+test('each entry downloads its own BibTeX and RIS from the page alone; Cite this copies BibTeX with its lines', async () => {
+  const context = await browser.newContext({acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write']})
+  const page = await context.newPage()
+  await page.goto(url + '?style=apa')
+  const entry = page.locator('section[data-style=apa] li[data-key=zaidi2021]')
+  for (const [format, pattern] of [['bib', /^@article\{zaidi2021,[\s\S]*doi = \{10\.1134\/S1019331621020106\}/], ['ris', /^TY {2}- JOUR[\s\S]*DO {2}- 10\.1134\/S1019331621020106[\s\S]*ER {2}-\s*$/]] as const) {
+    const [download] = await Promise.all([page.waitForEvent('download'), entry.locator(`a[data-export=${format}]`).click()])
+    assert.equal(download.suggestedFilename(), `zaidi2021.${format}`)
+    const content = fs.readFileSync((await download.path())!, 'utf8')
+    assert.match(content, pattern)
+    assert.doesNotMatch(content, /khan2021/, 'that work alone')
+  }
+  const [all] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-export=json]').first().click()])
+  assert.equal((JSON.parse(fs.readFileSync((await all.path())!, 'utf8')) as unknown[]).length, 13)
+  const citeThis = page.locator('#cite-this')
+  assert.match(await citeThis.locator('li:visible .csl-entry').first().innerText(), /Russia warms up to Pakistan/i)
+  await citeThis.getByRole('button', {name: /^Copy the BibTeX/}).click()
+  await page.waitForFunction(() => document.getElementById('live-region')?.textContent === 'Copied')
+  const text = await page.evaluate(() => navigator.clipboard.readText())
+  assert.match(text, /^@article\{russia,\n\s+title = \{Russia warms up to \{Pakistan\}\},\n\}$/)
   await context.close()
 })
