@@ -4,13 +4,30 @@
  * - notes and in-text citations open in place as popovers (hover, focus + Enter, tap; Esc closes);
  * - the style control switches citations, notes and reference lists together, remembers the
  *   choice and reads `?style=`;
- * - Copy buttons put an entry on the clipboard as text/html and text/plain.
+ * - Copy buttons put an entry on the clipboard as text/html and text/plain;
+ * - reading preferences (`select[data-pref]`: notes, theme) are kept and set as `html[data-NAME]`;
+ * - notes stand in the margin as sidenotes where there is room (or when the reader asks).
+ *
+ * Sidenotes are a visual copy of the endnotes: `aria-hidden`, their links out of the Tab order.
+ * Assistive technology and the keyboard reach the same note, once, through its reference (a link to
+ * the endnote that opens the note as a dialog), so screen readers do not read each note twice and
+ * the paragraph is not interrupted by its notes.
  */
 
 const doc = document
 const root = doc.documentElement
 const STORE = 'essay-edition:style'
 const $$ = <T extends Element = HTMLElement>(selector: string, scope: ParentNode = doc): T[] => Array.from(scope.querySelectorAll<T>(selector) as NodeListOf<T>)
+
+// State, first: the functions below run while the script is still starting.
+let popover: HTMLElement | null = null
+let owner: HTMLAnchorElement | null = null
+let pinned = false
+let openTimer = 0
+let closeTimer = 0
+let counter = 0
+let margin: HTMLElement | undefined
+let frame = 0
 
 function store(key: string, value?: string): string | null {
   try {
@@ -26,6 +43,21 @@ function announce(message: string) {
   if (!live) return
   live.textContent = ''
   setTimeout(() => (live.textContent = message), 30)
+}
+
+/* ---------- preferences: where notes show, theme ---------- */
+
+for (const pref of $$<HTMLSelectElement>('select[data-pref]')) {
+  const key = 'essay-edition:' + pref.dataset.pref
+  pref.value = store(key) ?? ''
+  if (!pref.value) pref.selectedIndex = 0
+  const set = () => (root.dataset[pref.dataset.pref!] = pref.value)
+  pref.addEventListener('change', () => {
+    store(key, pref.value)
+    set()
+    relayout()
+  })
+  set()
 }
 
 /* ---------- styles ---------- */
@@ -55,6 +87,7 @@ function applyStyle(id: string) {
       if (el.hasAttribute('data-note-generated')) el.hidden = !noteMode
     } else el.textContent = n
   }
+  relayout()
 }
 
 if (select) {
@@ -79,16 +112,20 @@ for (const el of $$('[data-reader-controls]')) el.hidden = false
 
 /* ---------- popovers ---------- */
 
-let popover: HTMLElement | null = null
-let owner: HTMLAnchorElement | null = null
-let pinned = false
-let openTimer = 0
-let closeTimer = 0
-let counter = 0
+/** How notes show now: `side` (sidenotes), `popover` or `end` (plain links to the endnotes). */
+function notesMode(): string {
+  const pref = root.dataset.notes
+  if (pref === 'end' || pref === 'popover') return pref
+  return matchMedia(pref === 'side' ? '(min-width:70em)' : '(min-width:87.5em)').matches ? 'side' : 'popover'
+}
 
-function isTrigger(el: Element | null): el is HTMLAnchorElement {
+function isTrigger(el: Element | null, hover?: boolean): el is HTMLAnchorElement {
   if (!(el instanceof HTMLAnchorElement)) return false
-  if (el.getAttribute('role') === 'doc-noteref') return true
+  if (el.getAttribute('role') === 'doc-noteref') {
+    const mode = notesMode()
+    // Beside the text already: hovering does not repeat the note; a click or Enter still opens it.
+    return mode === 'popover' || (mode === 'side' && !hover)
+  }
   // In-text citations in the running text; not those inside notes, lists or popovers.
   return el.getAttribute('role') === 'doc-biblioref' && !el.closest('[role="doc-endnotes"], [role="doc-bibliography"], .note-popover')
 }
@@ -143,7 +180,11 @@ function openPopover(trigger: HTMLAnchorElement, how: 'hover' | 'click') {
   const isNote = trigger.getAttribute('role') === 'doc-noteref'
   box.setAttribute('aria-label', isNote ? 'Note ' + trigger.textContent : 'Reference')
   box.tabIndex = -1
-  box.append(...content)
+  const close = doc.createElement('button')
+  close.className = 'note-close'
+  close.setAttribute('aria-label', isNote ? 'Close note' : 'Close reference')
+  close.onclick = () => closePopover(true)
+  box.append(close, ...content)
   if ('popover' in box) box.setAttribute('popover', 'manual')
   box.addEventListener('pointerenter', () => clearTimeout(closeTimer))
   box.addEventListener('pointerleave', (event) => {
@@ -187,7 +228,7 @@ function scheduleClose() {
 doc.addEventListener('pointerover', (event) => {
   if (event.pointerType !== 'mouse') return
   const trigger = (event.target as Element).closest?.('a')
-  if (!isTrigger(trigger)) return
+  if (!isTrigger(trigger, true)) return
   clearTimeout(closeTimer)
   if (owner === trigger) return
   clearTimeout(openTimer)
@@ -243,8 +284,46 @@ doc.addEventListener('focusout', (event) => {
   scheduleClose()
 })
 
-window.addEventListener('resize', () => place(), {passive: true})
 window.addEventListener('scroll', () => place(), {passive: true})
+
+/* ---------- sidenotes ---------- */
+
+/** Notes in the right margin, each at its reference's height, pushed down so that none overlap. */
+function layout() {
+  const article = doc.querySelector('article')
+  const side = notesMode() === 'side' && article
+  root.classList.toggle('has-sidenotes', !!side)
+  margin?.remove()
+  margin = undefined
+  if (!side) return
+  margin = doc.createElement('div')
+  margin.className = 'sidenotes'
+  margin.setAttribute('aria-hidden', 'true')
+  article.append(margin)
+  const top = margin.getBoundingClientRect().top
+  let free = 0
+  for (const ref of $$<HTMLAnchorElement>('a[role="doc-noteref"]', article)) {
+    if (!ref.getClientRects().length) continue
+    const note = doc.createElement('aside')
+    note.className = 'sidenote'
+    note.dataset.n = ref.textContent ?? ''
+    note.append(...contentFor(ref))
+    for (const link of $$('a', note)) link.tabIndex = -1
+    margin.append(note)
+    const y = Math.max(free, ref.getBoundingClientRect().top - top - 2)
+    note.style.top = y + 'px'
+    free = y + note.offsetHeight + 12
+  }
+}
+
+function relayout() {
+  place()
+  cancelAnimationFrame(frame)
+  frame = requestAnimationFrame(layout)
+}
+window.addEventListener('resize', relayout, {passive: true})
+const article = doc.querySelector('article')
+if (article) new ResizeObserver(relayout).observe(article)
 
 /* ---------- copying ---------- */
 
@@ -254,9 +333,24 @@ function entryParts(li: Element): {html: string; text: string} {
   for (const el of $$('.csl-left-margin', clone)) el.append(' ')
   for (const el of $$('[id]', clone)) el.removeAttribute('id')
   const html = Array.from(clone.childNodes, (n) => (n instanceof Element ? n.outerHTML : n.textContent ?? '')).join('').trim()
-  const text = (clone.textContent ?? '').replace(/\s+/g, ' ').trim()
+  // BibTeX keeps its lines; a formatted entry is one line.
+  const pre = clone.querySelector('pre')
+  const text = pre ? (pre.textContent ?? '').trim() : (clone.textContent ?? '').replace(/\s+/g, ' ').trim()
   return {html, text}
 }
+
+/* ---------- downloads: each work's BibTeX or RIS, or the whole list, from the page alone ---------- */
+
+doc.addEventListener('click', (event) => {
+  const link = (event.target as Element).closest?.('a[data-export]')
+  const data = doc.getElementById('work-exports')
+  if (!(link instanceof HTMLAnchorElement) || !data) return
+  const {works, json} = JSON.parse(data.textContent ?? '{}') as {works: Record<string, {bib: string; ris: string}>; json: string}
+  const format = link.dataset.export as 'bib' | 'ris' | 'json'
+  const key = link.closest('li')?.dataset.key
+  const body = format === 'json' ? json : key ? works[key]?.[format] : Object.values(works).map((w) => w[format]).join('\n')
+  if (body) link.href = URL.createObjectURL(new Blob([body], {type: format === 'json' ? 'application/json' : 'text/plain'}))
+})
 
 async function copy(html: string, text: string): Promise<boolean> {
   try {

@@ -111,13 +111,24 @@ export default function rehypeDocument(options: Options = {}) {
     const styles = citations?.styles ?? []
     const controls: ElementContent[] = []
     if (styles.length > 1) {
-      controls.push(
+      controls.push(el('span', {className: ['control']}, [
         el('label', {htmlFor: 'style-select'}, [text('Citation style')]),
         text(' '),
         el('select', {id: 'style-select', name: 'style', dataStyleControl: ''},
           styles.flatMap((style) => [nl(), el('option', {value: style.id, dataClass: style.class, selected: style.id === citations?.defaultStyle}, [text(style.label)])]))
-      )
+      ]))
     }
+    // Reading preferences, kept by the client script (`data-pref`): where notes show, and the theme.
+    const preference = (name: string, label: string, options: Array<[string, string]>): ElementContent =>
+      el('span', {className: ['control']}, [
+        el('label', {htmlFor: `${name}-select`}, [text(label)]),
+        text(' '),
+        el('select', {id: `${name}-select`, dataPref: name}, options.map(([value, shown]) => el('option', {value}, [text(shown)])))
+      ])
+    if (tree.children.some((node) => node.type === 'element' && node.properties.role === 'doc-endnotes')) {
+      controls.push(text(' '), preference('notes', 'Notes', [['auto', 'Automatic'], ['popover', 'Pop-ups'], ['side', 'In the margin'], ['end', 'At the end']]))
+    }
+    controls.push(text(' '), preference('theme', 'Theme', [['system', 'System'], ['light', 'Light'], ['dark', 'Dark']]))
     const masthead = el('header', {className: ['masthead']}, [
       nl(),
       el('h1', {className: ['title']}, [text(title)]),
