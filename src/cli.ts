@@ -6,18 +6,34 @@
  */
 import {Exit, fail, nearestOption, version} from './cli/shared.js'
 import {build} from './cli/build.js'
+import {check} from './cli/check.js'
+import {preview} from './cli/preview.js'
+import {styles} from './cli/styles.js'
+import {newEssay} from './cli/new.js'
 
 const usage = `Usage: essay-edition <command> [options]
 
 Commands:
   build      build reading editions (essay-edition build --help)
+  preview    serve an essay or a folder of essays on 127.0.0.1, rebuilt and reloaded on change
+  check      print every diagnostic the build would, write nothing
+  styles     list the citation styles (--all: also the system's CSL styles)
+  new        start an essay: essay/NAME.md and bibliography/NAME.json
+
+Run essay-edition <command> --help for its options and examples.
 
 Options:
   -h, --help     this help
-  -v, --version  the version`
+  -v, --version  the version
+
+Examples:
+  essay-edition new my-essay
+  essay-edition preview essay/my-essay.md
+  essay-edition check --strict
+  essay-edition build`
 
 
-const commands: Record<string, (args: string[]) => Promise<number>> = {build}
+const commands: Record<string, (args: string[]) => Promise<number>> = {build, preview, check, styles, new: newEssay}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv

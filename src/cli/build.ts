@@ -7,7 +7,11 @@ import {buildEssay, failed, planBuild, sourcesOf, UsageError, type BuildOptions,
 import {collectionPage} from '../outputs/collection.js'
 import {sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
 import {clientAssets} from '../pipeline.js'
+import {papers, type Paper} from '../outputs/print-html.js'
 import {fail, parse, report} from './shared.js'
+import {Progress} from './progress.js'
+import {watchBuild, type BuildCache} from '../watch.js'
+import {defaultPoolSize, sharedRenderPool} from '../citations/pool.js'
 
 export const buildUsage = `Usage: essay-edition build [FILE.md|DIR ...] [options]
 
@@ -24,11 +28,18 @@ Options:
   --csl-dir DIR          another folder of .csl styles; may repeat
   --strict               warnings are errors
   --trust-html           keep the essay's raw HTML unsanitized (trusted authors only)
+  --pdf                  also print each essay as <slug>.pdf: notes at the foot of their
+                         pages, running head, page numbers, bookmarks (needs Chromium)
+  --paper a4|letter      the PDF's paper (default: a4)
   --quiet                print errors only
+  --verbose              also the time of each stage of each essay
+  -w, --watch            after building, rebuild whenever an essay, its bibliography or a
+                         style changes (unchanged essays are skipped); Ctrl-C stops
   -h, --help             this help
 
 Examples:
   essay-edition build
+  essay-edition build --watch
   essay-edition build paper/paper.md --out paper/out
   essay-edition build essay/a.md essay/b.md --out site --style apa --style ieee`
 
@@ -40,16 +51,32 @@ export const buildOptions = {
   'csl-dir': {type: 'string', multiple: true},
   strict: {type: 'boolean'},
   'trust-html': {type: 'boolean'},
+  pdf: {type: 'boolean'},
+  paper: {type: 'string'},
   quiet: {type: 'boolean'},
+  verbose: {type: 'boolean'},
+  watch: {type: 'boolean', short: 'w'},
   help: {type: 'boolean', short: 'h'}
 } satisfies ParseArgsConfig['options']
 
-export async function build(args: string[]): Promise<number> {
+export async function build(args: string[], context: {cache?: BuildCache} = {}): Promise<number> {
   const {values, positionals} = parse(args, buildOptions, buildUsage)
   if (values.help) {
     process.stdout.write(buildUsage + '\n')
     return 0
   }
+  const paper = (values.paper ?? 'a4').toLowerCase() as Paper
+  if (!papers.includes(paper)) fail(`--paper must be a4 or letter, not "${values.paper}"`, buildUsage)
+  if (values.paper !== undefined && !values.pdf) fail('--paper is for the PDF: add --pdf', buildUsage)
+  if (values.pdf) {
+    // Loaded for PDFs only: Chromium's driver (playwright-core) costs ~0.6 s and ~70 MB to load.
+    const {findChromium, installHint} = await import('../outputs/chromium.js')
+    if (!findChromium()) {
+      process.stderr.write(`essay-edition: --pdf needs Chromium, which was not found. ${installHint}\n`)
+      return 1
+    }
+  }
+  if (values.watch && !context.cache) return watchBuild((cache) => build(args, {cache}), {inputs: positionals.length > 0 ? positionals : ['essay'], out: path.resolve(values.out ?? 'build'), quiet: values.quiet})
   const options: BuildOptions = {
     inputs: positionals,
     cwd: process.cwd(),
@@ -59,7 +86,9 @@ export async function build(args: string[]): Promise<number> {
     ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
     ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
     strict: Boolean(values.strict),
-    trustHtml: Boolean(values['trust-html'])
+    trustHtml: Boolean(values['trust-html']),
+    ...(values.pdf ? {pdf: true, paper} : {}),
+    ...(context.cache ? {cache: context.cache} : {})
   }
   let plan
   try {
@@ -72,10 +101,23 @@ export async function build(args: string[]): Promise<number> {
   if (endangered.length > 0) {
     fail(`refusing to write into ${path.relative(process.cwd(), plan.outDir) || '.'}: it holds ${endangered.map((s) => path.relative(process.cwd(), s)).join(', ')}. Choose a fresh folder, e.g. --out ${path.join(path.relative(process.cwd(), path.dirname(plan.essays[0]!.source)) || '.', 'out')}`, buildUsage)
   }
+  // The styles render on worker threads, one per core (src/citations/pool.ts); started now, the
+  // workers load citeproc while the first essay is parsed. Idle, they never hold the process.
+  // ESSAY_EDITION_WORKERS=0 renders in this thread instead.
+  if (!options.renderAll && defaultPoolSize() > 0) {
+    const pool = sharedRenderPool()
+    pool.start()
+    options.renderAll = (jobs) => pool.render(jobs)
+  }
+  const progress = new Progress({quiet: values.quiet, verbose: values.verbose})
+  progress.start(plan.essays.length)
   const results: EssayResult[] = []
   for (const essay of plan.essays) {
-    results.push(await buildEssay(essay.source, essay.slug, essay.dir, options))
+    const hooks = progress.begin(essay.source)
+    results.push(await buildEssay(essay.source, essay.slug, essay.dir, {...options, ...hooks}))
+    progress.end(essay.source)
   }
+  progress.stop()
   const output = report(results.map((r) => r.file), {quiet: values.quiet, strict: options.strict})
   if (output) process.stderr.write(output + '\n')
   const good = results.filter((r) => r.ok && !failed(r.file, options.strict))
@@ -87,19 +129,17 @@ export async function build(args: string[]): Promise<number> {
       title: result.file.data.metadata?.title ?? result.slug,
       ...(result.file.data.metadata?.author ? {author: result.file.data.metadata.author.map((a) => a.name).join(', ')} : {}),
       ...(result.file.data.metadata?.date ? {date: result.file.data.metadata.date} : {}),
-      excerpt: excerpt(String(result.file.value))
+      excerpt: excerpt(String(result.file.value)),
+      ...(result.outputs.has(`${result.dir}/${result.slug}.pdf`) ? {pdf: `${result.dir}/${result.slug}.pdf`} : {})
     })), clientAssets()))
   }
   if (files.size > 0) writeOutputs(plan.outDir, files)
-  if (!values.quiet) {
-    const where = path.relative(process.cwd(), plan.outDir) || '.'
-    process.stderr.write(`essay-edition: built ${good.length} of ${results.length} essay${results.length === 1 ? '' : 's'} into ${where}\n`)
-  }
+  progress.summary({done: good.length, total: results.length, files: results.map((r) => r.file), outDir: plan.outDir, ...(context.cache ? {unchanged: context.cache.reused} : {})})
   return good.length === results.length ? 0 : 1
 }
 
 /** The first lines of an essay's text, for the collection page. */
-function excerpt(markdown: string): string {
+export function excerpt(markdown: string): string {
   const body = markdown.replace(/^---\r?\n[\s\S]*?\r?\n(---|\.\.\.)\r?\n/, '')
   const paragraph = body.split(/\r?\n\s*\r?\n/).find((block) => /^[^#>\-*|`\[\s]/.test(block.trim()) && !/^\[\^/.test(block.trim())) ?? ''
   const text = paragraph.replace(/\[\^[^\]]+\]/g, '').replace(/\[@[^\]]+\]/g, '').replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim()

@@ -1,0 +1,436 @@
+/**
+ * `essay-edition preview`: serve the edition on http://127.0.0.1:PORT, from memory (nothing is
+ * written), rebuild it when the essay, its bibliography or a style changes (src/watch.ts), and
+ * reload the open page, keeping its scroll position and the chosen style.
+ *
+ * Live reload: into each page it serves, and only there, the server adds a small script that
+ * listens to Server-Sent Events on `/__events`. The built page's Content-Security-Policy admits
+ * only its own script and no connection, so the served copy gets the added script's hash in
+ * `script-src` and `connect-src 'self'`; the built files are never touched. A failed build shows
+ * in the terminal and, through the event stream, over the page, which stays as last built.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import type {AddressInfo} from 'node:net'
+import type {ParseArgsConfig} from 'node:util'
+import {buildEssay, failed, planBuild, UsageError, type BuildOptions, type BuildPlan, type EssayResult} from '../build.js'
+import {collectionPage} from '../outputs/collection.js'
+import {clientAssets} from '../pipeline.js'
+import {sharedRenderPool} from '../citations/pool.js'
+import {BuildCache, Rebuilder, untilInterrupted} from '../watch.js'
+import {excerpt} from './build.js'
+import {fail, parse, report} from './shared.js'
+import {Progress} from './progress.js'
+
+export const previewUsage = `Usage: essay-edition preview [FILE.md|DIR] [options]
+
+Serve the reading edition on http://127.0.0.1:PORT (this machine only), rebuild it
+whenever the essay, its bibliography or a style changes, and reload the open page,
+keeping its scroll position and the chosen style. A build error shows in the
+terminal and over the page; the page stays as last built. Nothing is written.
+With FILE, that essay is served at /; with DIR (default: essay/), the list of essays
+is at / and each essay at /<slug>/. Ctrl-C stops.
+
+Options:
+  --port N               the port (default 4000; the next free one when it is taken;
+                         0: any free port)
+  --bibliography FILE    bibliography, overriding the front matter's; may repeat
+  --style ID|FILE.csl    a style to offer; may repeat (default: the nine shipped styles)
+  --default-style ID     the style shown first
+  --csl-dir DIR          another folder of .csl styles; may repeat
+  --strict               warnings are errors
+  --trust-html           keep the essay's raw HTML unsanitized (trusted authors only)
+  --quiet                print errors only (and the address)
+  --verbose              also the time of each stage of each essay
+  -h, --help             this help
+
+Examples:
+  essay-edition preview
+  essay-edition preview essay/my-essay.md
+  essay-edition preview essay --port 8080 --style apa --style ieee`
+
+export const previewOptions = {
+  port: {type: 'string'},
+  bibliography: {type: 'string', multiple: true},
+  style: {type: 'string', multiple: true},
+  'default-style': {type: 'string'},
+  'csl-dir': {type: 'string', multiple: true},
+  strict: {type: 'boolean'},
+  'trust-html': {type: 'boolean'},
+  quiet: {type: 'boolean'},
+  verbose: {type: 'boolean'},
+  help: {type: 'boolean', short: 'h'}
+} satisfies ParseArgsConfig['options']
+
+const EVENTS = '/__events'
+
+/** The script added to served pages: live reload, scroll kept, errors shown over the page. */
+export function liveScript(page: string, version: string): string {
+  return `(() => {
+const page = ${JSON.stringify(page)}, version = ${JSON.stringify(version)}
+const key = 'essay-edition:preview-scroll:' + location.pathname
+try {
+  const saved = JSON.parse(sessionStorage.getItem(key) || 'null')
+  if (saved) {
+    sessionStorage.removeItem(key)
+    const restore = () => scrollTo(saved[0], saved[1])
+    restore()
+    addEventListener('load', restore)
+    requestAnimationFrame(restore)
+  }
+} catch {}
+let overlay = null
+function show(message) {
+  if (!message) {
+    if (overlay) overlay.remove()
+    overlay = null
+    return
+  }
+  if (!overlay) {
+    overlay = document.createElement('div')
+    overlay.id = 'essay-edition-preview-error'
+    overlay.setAttribute('role', 'alert')
+    Object.assign(overlay.style, {position: 'fixed', left: '0', right: '0', bottom: '0', zIndex: '2147483647', maxHeight: '50vh', overflow: 'auto', margin: '0', padding: '0.75rem 1rem', background: '#2b0b0b', color: '#ffe9e9', borderTop: '4px solid #e5484d', font: '13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', boxShadow: '0 -4px 16px rgba(0,0,0,.35)'})
+    const title = document.createElement('strong')
+    title.textContent = 'essay-edition: the build failed; this page is the last good one.'
+    Object.assign(title.style, {display: 'block', marginBottom: '0.5rem', fontFamily: 'system-ui, sans-serif'})
+    const pre = document.createElement('pre')
+    Object.assign(pre.style, {margin: '0', whiteSpace: 'pre-wrap'})
+    overlay.append(title, pre)
+    document.body.append(overlay)
+  }
+  overlay.querySelector('pre').textContent = message
+}
+const events = new EventSource(${JSON.stringify(EVENTS)} + '?page=' + encodeURIComponent(page))
+events.onmessage = (event) => {
+  let state
+  try { state = JSON.parse(event.data) } catch { return }
+  show(state.error)
+  if (state.version && state.version !== version) {
+    try { sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY])) } catch {}
+    events.close()
+    location.reload()
+  }
+}
+})()`
+}
+
+const decodeAttribute = (value: string) =>
+  value.replace(/&#x27;|&#39;|&apos;/gi, "'").replace(/&quot;|&#x22;|&#34;/gi, '"').replace(/&lt;/gi, '<').replace(/&gt;/gi, '>').replace(/&amp;/gi, '&')
+const encodeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;')
+
+/** A Content-Security-Policy that also admits a script of this hash and connections to the page's origin. */
+export function adaptPolicy(policy: string, scriptHash: string): string {
+  const directives = policy.split(';').map((d) => d.trim()).filter(Boolean).map((d) => d.split(/\s+/))
+  const find = (name: string) => directives.find((d) => d[0]!.toLowerCase() === name)
+  const script = find('script-src')
+  if (script) {
+    if (script.length === 2 && script[1] === "'none'") script.pop()
+    script.push(scriptHash)
+  } else {
+    const fallback = (find('default-src') ?? []).slice(1).filter((s) => s !== "'none'")
+    directives.push(['script-src', ...fallback, scriptHash])
+  }
+  const connect = find('connect-src')
+  if (connect) connect.splice(1, connect.length - 1, "'self'")
+  else directives.push(['connect-src', "'self'"])
+  return directives.map((d) => d.join(' ')).join('; ')
+}
+
+/** The page as served in preview: the live script added, the policy widened for it alone. */
+export function adaptPage(html: string, page: string, version: string): string {
+  const script = liveScript(page, version)
+  const hash = `'sha256-${crypto.createHash('sha256').update(script, 'utf8').digest('base64')}'`
+  let adapted = html.replace(/<meta\b[^>]*http-equiv=(["']?)content-security-policy\1[^>]*>/i, (tag) =>
+    tag.replace(/\bcontent=(?:"([^"]*)"|'([^']*)')/i, (_, double: string | undefined, single: string | undefined) =>
+      `content="${encodeAttribute(adaptPolicy(decodeAttribute(double ?? single ?? ''), hash))}"`))
+  const tag = `<script>${script}</script>`
+  const end = adapted.toLowerCase().lastIndexOf('</body>')
+  adapted = end >= 0 ? adapted.slice(0, end) + tag + adapted.slice(end) : adapted + tag
+  return adapted
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '')
+
+/** Shown at an essay's address until it builds once. */
+function waitingPage(title: string, error: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'">
+<title>${escapeHtml(title)} (not built)</title></head>
+<body><h1>${escapeHtml(title)}</h1><p>This essay has not built yet. Fix the problem below and save: the page reloads itself.</p>
+<pre>${escapeHtml(error)}</pre></body></html>
+`
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.bib': 'application/x-bibtex; charset=utf-8',
+  '.ris': 'application/x-research-info-systems; charset=utf-8',
+  '.pdf': 'application/pdf',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8'
+}
+
+interface Client {
+  response: http.ServerResponse
+  page: string
+}
+
+/** The edition in memory: the last good outputs of each essay, and what went wrong since. */
+export class PreviewSite {
+  /** Path (`index.html`, `<slug>/index.html`, `<slug>/references.bib`) -> content. */
+  readonly files = new Map<string, string | Uint8Array>()
+  private readonly versions = new Map<string, string>()
+  /** Essay folder ('' for a single essay) -> the build's messages, when it failed. */
+  private readonly errors = new Map<string, string>()
+  /** A problem with the whole preview (no essay found), shown on every page. */
+  private general: string | undefined
+  private readonly clients = new Set<Client>()
+  private readonly lastGood = new Map<string, EssayResult>()
+  private readonly previous = new Map<string, EssayResult>()
+  private plan: BuildPlan | undefined
+
+  constructor(private readonly options: BuildOptions, private readonly flags: {quiet?: boolean | undefined; verbose?: boolean | undefined}, readonly cache = new BuildCache()) {}
+
+  /** Build what changed; false when no essay could be planned (any change retries). */
+  async rebuild(): Promise<boolean> {
+    try {
+      this.plan = planBuild(this.options)
+      this.general = undefined
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error
+      this.general = error.message
+      process.stderr.write(`essay-edition: ${error.message}\n`)
+      this.broadcast()
+      return false
+    }
+    const plan = this.plan
+    const progress = new Progress({quiet: this.flags.quiet, verbose: this.flags.verbose, verb: 'built'})
+    progress.start(plan.essays.length)
+    const results: EssayResult[] = []
+    for (const essay of plan.essays) {
+      const hooks = progress.begin(essay.source)
+      results.push(await buildEssay(essay.source, essay.slug, essay.dir, {...this.options, cache: this.cache, ...hooks}))
+      progress.end(essay.source)
+    }
+    progress.stop()
+    const fresh = results.filter((result) => this.previous.get(result.source) !== result)
+    this.previous.clear()
+    for (const result of results) this.previous.set(result.source, result)
+    const output = report(fresh.map((r) => r.file), {quiet: this.flags.quiet, strict: this.options.strict})
+    if (output) process.stderr.write(output + '\n')
+
+    const files = new Map<string, string | Uint8Array>()
+    this.errors.clear()
+    for (const result of results) {
+      const good = result.ok && !failed(result.file, this.options.strict)
+      if (good) this.lastGood.set(result.source, result)
+      else this.errors.set(result.dir, stripAnsi(report([result.file], {strict: this.options.strict})) || 'The build failed.')
+      const shown = good ? result : this.lastGood.get(result.source)
+      if (shown && shown.dir === result.dir) for (const [name, content] of shown.outputs) files.set(name, content)
+      else files.set(result.dir ? `${result.dir}/index.html` : 'index.html', waitingPage(result.file.data.metadata?.title ?? result.slug, this.errors.get(result.dir) ?? ''))
+    }
+    for (const source of this.lastGood.keys()) if (!plan.essays.some((e) => e.source === source)) this.lastGood.delete(source)
+    if (plan.collection) {
+      const listed = plan.essays.map((e) => this.lastGood.get(e.source)).filter((r): r is EssayResult => Boolean(r))
+      files.set('index.html', collectionPage(listed.map((result) => ({
+        href: `${result.dir}/`,
+        title: result.file.data.metadata?.title ?? result.slug,
+        ...(result.file.data.metadata?.author ? {author: result.file.data.metadata.author.map((a) => a.name).join(', ')} : {}),
+        ...(result.file.data.metadata?.date ? {date: result.file.data.metadata.date} : {}),
+        excerpt: excerpt(String(result.file.value))
+      })), clientAssets(), 'Essays (preview)'))
+    }
+    this.files.clear()
+    this.versions.clear()
+    for (const [name, content] of files) {
+      this.files.set(name, content)
+      this.versions.set(name, crypto.createHash('sha256').update(content).digest('hex').slice(0, 20))
+    }
+    const good = results.filter((r) => r.ok && !failed(r.file, this.options.strict)).length
+    progress.summary({done: good, total: results.length, files: results.map((r) => r.file), unchanged: this.cache.reused})
+    this.broadcast()
+    return true
+  }
+
+  /** What a page's script is told: the page's current version, and the error to show over it. */
+  state(page: string): {version: string | undefined; error: string | null} {
+    let error: string | undefined = this.general
+    if (!error) {
+      const dir = page.includes('/') ? page.slice(0, page.indexOf('/')) : ''
+      if (this.plan?.collection && dir === '') error = [...this.errors.values()].join('\n') || undefined
+      else error = this.errors.get(dir)
+    }
+    return {version: this.versions.get(page), error: error ?? null}
+  }
+
+  /** Handle a request: the event stream, a page (adapted), another output, or 404. */
+  handle(request: http.IncomingMessage, response: http.ServerResponse, host: string): void {
+    const url = new URL(request.url ?? '/', `http://${host}`)
+    if (request.headers.host !== host && request.headers.host !== host.replace('127.0.0.1', 'localhost')) {
+      response.writeHead(403, {'content-type': 'text/plain; charset=utf-8'}).end('essay-edition preview answers only to ' + host + '\n')
+      return
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, {allow: 'GET, HEAD'}).end()
+      return
+    }
+    if (url.pathname === EVENTS) return this.subscribe(url.searchParams.get('page') ?? 'index.html', response)
+    let name: string
+    try {
+      name = decodeURIComponent(url.pathname).replace(/^\/+/, '')
+    } catch {
+      response.writeHead(400).end()
+      return
+    }
+    if (name === '' || name.endsWith('/')) name += 'index.html'
+    if (name.split('/').some((part) => part === '..' || part === '.')) {
+      response.writeHead(400).end()
+      return
+    }
+    let content = this.files.get(name)
+    if (content === undefined && this.files.has(`${name}/index.html`)) {
+      response.writeHead(302, {location: `/${name}/${url.search}`}).end()
+      return
+    }
+    if (content === undefined) {
+      response.writeHead(404, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store'})
+      response.end(request.method === 'HEAD' ? undefined : `<!doctype html><title>Not found</title><p>Nothing at ${escapeHtml(url.pathname)}. <a href="/">The edition</a>.</p>\n`)
+      return
+    }
+    const type = contentTypes[path.extname(name).toLowerCase()] ?? 'application/octet-stream'
+    if (type.startsWith('text/html')) content = adaptPage(String(content), name, this.versions.get(name) ?? '')
+    const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+    response.writeHead(200, {'content-type': type, 'content-length': body.byteLength, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff'})
+    response.end(request.method === 'HEAD' ? undefined : body)
+  }
+
+  private subscribe(page: string, response: http.ServerResponse): void {
+    response.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive'})
+    response.write('retry: 500\n\n')
+    const client: Client = {response, page}
+    this.clients.add(client)
+    this.send(client)
+    response.on('close', () => this.clients.delete(client))
+  }
+
+  private send(client: Client): void {
+    client.response.write(`data: ${JSON.stringify(this.state(client.page))}\n\n`)
+  }
+
+  /** Tell every open page what changed. */
+  broadcast(): void {
+    for (const client of this.clients) this.send(client)
+  }
+
+  /** Keep idle event streams open through proxies and sleeping laptops. */
+  ping(): void {
+    for (const client of this.clients) client.response.write(': ping\n\n')
+  }
+
+  close(): void {
+    for (const client of this.clients) client.response.end()
+    this.clients.clear()
+  }
+}
+
+/** Listen on 127.0.0.1, at `port` or the next free one (up to 50 further); 0 takes any. */
+async function listen(server: http.Server, port: number): Promise<number> {
+  for (let candidate = port; ; candidate++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => {
+          server.off('listening', onListening)
+          reject(error)
+        }
+        const onListening = () => {
+          server.off('error', onError)
+          resolve()
+        }
+        server.once('error', onError)
+        server.once('listening', onListening)
+        server.listen(candidate, '127.0.0.1')
+      })
+      return (server.address() as AddressInfo).port
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if ((code !== 'EADDRINUSE' && code !== 'EACCES') || port === 0 || candidate >= Math.min(65535, port + 50)) throw error
+    }
+  }
+}
+
+export async function preview(args: string[]): Promise<number> {
+  const {values, positionals} = parse(args, previewOptions, previewUsage)
+  if (values.help) {
+    process.stdout.write(previewUsage + '\n')
+    return 0
+  }
+  const port = Number(values.port ?? 4000)
+  if (!/^\d+$/.test(values.port ?? '4000') || !Number.isInteger(port) || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`, previewUsage)
+  if (positionals.length > 1) fail(`preview serves one FILE or one DIR (given: ${positionals.join(' ')})`, previewUsage)
+  const options: BuildOptions = {
+    inputs: positionals,
+    cwd: process.cwd(),
+    ...(values.bibliography ? {bibliography: values.bibliography} : {}),
+    ...(values.style ? {styles: values.style} : {}),
+    ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
+    ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
+    strict: Boolean(values.strict),
+    trustHtml: Boolean(values['trust-html'])
+  }
+  try {
+    planBuild(options)
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message, previewUsage)
+    throw error
+  }
+  // One FILE is served at / (planBuild puts a single essay at the top when given an output
+  // folder; none is written).
+  if (positionals.length === 1 && fs.statSync(path.resolve(positionals[0]!)).isFile()) options.out = '.'
+
+  // The styles render on the build's worker threads (src/citations/pool.ts), warm between builds;
+  // a style whose citations did not change is not rendered again (BuildCache).
+  const pool = sharedRenderPool()
+  pool.start()
+  options.renderAll = (jobs) => pool.render(jobs)
+
+  const site = new PreviewSite(options, {quiet: values.quiet, verbose: values.verbose})
+  const rebuilder = new Rebuilder({
+    cache: site.cache,
+    run: () => site.rebuild(),
+    watch: () => (positionals.length > 0 ? positionals : ['essay']).map((input) => path.resolve(input)),
+    onChange: (files) => {
+      if (!values.quiet) process.stderr.write(`essay-edition: ${files.length > 0 ? `${files.map((f) => path.relative(process.cwd(), f) || f).join(', ')} changed, ` : ''}rebuilding\n`)
+    }
+  })
+  await rebuilder.runNow()
+
+  let host = ''
+  const server = http.createServer((request, response) => site.handle(request, response, host))
+  let actual: number
+  try {
+    actual = await listen(server, port)
+  } catch (error) {
+    rebuilder.close()
+    process.stderr.write(`essay-edition: cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`)
+    return 1
+  }
+  host = `127.0.0.1:${actual}`
+  if (port !== 0 && actual !== port) process.stderr.write(`essay-edition: port ${port} is taken; using ${actual}\n`)
+  process.stdout.write(`essay-edition: preview on http://${host}/ (Ctrl-C stops)\n`)
+  const pinger = setInterval(() => site.ping(), 15000)
+  pinger.unref()
+
+  await untilInterrupted()
+  clearInterval(pinger)
+  rebuilder.close()
+  site.close()
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return 0
+}

@@ -1,0 +1,133 @@
+/** `essay-edition preview` in real Chromium: live reload, scroll and style kept, build errors over the page. */
+import {after, before, test} from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import {spawn, type ChildProcess} from 'node:child_process'
+import type {Browser} from 'playwright-core'
+import {cliPath, closeBrowser, getBrowser, projectRoot, tempDir} from '../helpers.js'
+
+let browser: Browser
+let child: ChildProcess | undefined
+let url: string
+let dir: string
+let essay: string
+let stderr = ''
+/** How soon a change must show (3 s; PREVIEW_RELOAD_MS raises it on a machine too busy to measure). */
+const within = Number(process.env.PREVIEW_RELOAD_MS ?? 3000)
+
+/** Start `preview` and resolve with the address it prints. */
+function startPreview(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child = spawn(process.execPath, [cliPath, 'preview', ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    const timer = setTimeout(() => reject(new Error(`preview printed no address in 60 s:\n${stdout}\n${stderr}`)), 60000)
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)
+      if (found) {
+        clearTimeout(timer)
+        resolve(found[0])
+      }
+    })
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`preview exited (${code}):\n${stdout}\n${stderr}`))
+    })
+  })
+}
+
+before(async () => {
+  dir = tempDir()
+  fs.mkdirSync(path.join(dir, 'essay'))
+  fs.mkdirSync(path.join(dir, 'bibliography'))
+  essay = path.join(dir, 'essay/live.md')
+  fs.copyFileSync(path.join(projectRoot, 'essay/russia-warms-up-to-pakistan.md'), essay)
+  fs.copyFileSync(path.join(projectRoot, 'bibliography/russia-warms-up-to-pakistan.json'), path.join(dir, 'bibliography/live.json'))
+  url = await startPreview(['essay/live.md', '--port', '0'], dir)
+  browser = await getBrowser()
+})
+
+after(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
+  await closeBrowser()
+})
+
+/** Replace the essay's text the way an editor does: a new file renamed over the old one. */
+function save(text: string) {
+  const temporary = essay + '.saving'
+  fs.writeFileSync(temporary, text)
+  fs.renameSync(temporary, essay)
+}
+
+test('an edit shows in the open page within 3 s, keeping the style and the scroll position; a broken edit shows over the last good page', async () => {
+  const context = await browser.newContext({viewport: {width: 1000, height: 700}})
+  const page = await context.newPage()
+  const refused: string[] = []
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text())
+  })
+  await page.goto(url)
+  assert.match(await page.locator('h1.title').innerText(), /Russia warms up to Pakistan/)
+  const control = page.getByRole('combobox', {name: /style/i})
+  await control.selectOption('apa')
+  await page.evaluate(() => window.scrollTo(0, 1200))
+  await page.waitForFunction(() => Math.abs(window.scrollY - 1200) < 2)
+  await page.evaluate(() => ((window as unknown as {marker: boolean}).marker = true))
+
+  const original = fs.readFileSync(essay, 'utf8')
+  const edited = original.replace('IN the realm of geopolitics', 'LIVE-EDIT-ONE In the realm of geopolitics')
+  assert.notEqual(edited, original)
+  save(edited)
+  await page.waitForFunction(() => document.body.innerText.includes('LIVE-EDIT-ONE'), undefined, {timeout: within})
+  assert.equal(await page.evaluate(() => (window as unknown as {marker?: boolean}).marker), undefined, 'the page reloaded itself')
+  assert.equal(await page.getByRole('combobox', {name: /style/i}).inputValue(), 'apa', 'the chosen style is kept')
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.style), 'apa')
+  await page.waitForFunction(() => Math.abs(window.scrollY - 1200) < 40, undefined, {timeout: 1000})
+
+  // A broken edit: the error over the page, the last good content under it.
+  save(edited.replace('title: Russia warms up to Pakistan', 'title: [unclosed').replace('LIVE-EDIT-ONE', 'LIVE-EDIT-TWO'))
+  const overlay = page.locator('#essay-edition-preview-error')
+  await overlay.waitFor({state: 'visible', timeout: within})
+  assert.match(await overlay.innerText(), /live\.md[\s\S]*2:\d+[\s\S]*YAML/)
+  assert.ok(await page.getByText('LIVE-EDIT-ONE').isVisible(), 'the last good page stays')
+  assert.equal(await page.getByText('LIVE-EDIT-TWO').count(), 0)
+  assert.match(stderr, /live\.md[\s\S]*YAML/, 'the error shows in the terminal too')
+
+  // Fixed: the overlay goes, the new text comes.
+  save(edited.replace('LIVE-EDIT-ONE', 'LIVE-EDIT-THREE'))
+  await page.waitForFunction(() => document.body.innerText.includes('LIVE-EDIT-THREE'), undefined, {timeout: within})
+  assert.equal(await page.locator('#essay-edition-preview-error').count(), 0)
+  assert.equal(await page.getByRole('combobox', {name: /style/i}).inputValue(), 'apa')
+
+  assert.deepEqual(refused, [], 'the served page admits the live script and its connection')
+  assert.ok(!fs.existsSync(path.join(dir, 'build')), 'preview writes nothing')
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'essay')), ['live.md'])
+  await context.close()
+})
+
+test('the served copy widens its policy for the live script alone; other outputs are served as built', async () => {
+  const html = await (await fetch(url)).text()
+  const policy = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1]?.replace(/&#x27;/g, "'") ?? ''
+  assert.match(policy, /script-src 'sha256-[^']+' 'sha256-[^']+'/)
+  assert.match(policy, /connect-src 'self'/)
+  assert.match(policy, /default-src 'none'/)
+  const bib = await fetch(new URL('references.bib', url))
+  assert.equal(bib.status, 200)
+  assert.match(await bib.text(), /@/)
+  assert.equal((await fetch(new URL('nothing-here', url))).status, 404)
+  // Another host name (DNS rebinding) is refused.
+  const status = await new Promise<number>((resolve, reject) => {
+    http.get(url, {headers: {host: 'attacker.example'}}, (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    }).on('error', reject)
+  })
+  assert.equal(status, 403)
+})
