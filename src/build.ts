@@ -6,11 +6,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {buildEdition, type EditionOptions} from './pipeline.js'
-import {toBibtex, toCslJson, toRis} from './bibliography/export.js'
 import {bibliographyFiles} from './plugins/remark-bibliography.js'
 import {decodeUtf8} from './util/text.js'
 import {collectionPage} from './outputs/collection.js'
 import type {OutputFiles} from './outputs/write.js'
+import type {Paper} from './outputs/pdf.js'
 import type {CslItem} from './citations/render.js'
 
 export interface BuildOptions extends EditionOptions {
@@ -20,6 +20,22 @@ export interface BuildOptions extends EditionOptions {
   out?: string
   /** Warnings count as errors. */
   strict?: boolean
+  /** Also print each essay as `<slug>.pdf` (src/outputs/pdf.ts), on this paper (default a4). */
+  pdf?: boolean
+  paper?: Paper
+  /** Reuse the result of an essay whose inputs did not change (watch mode: src/watch.ts). */
+  cache?: EssayCache
+}
+
+/** Builds an essay through a cache of earlier results (`BuildCache` in src/watch.ts). */
+export interface EssayCache {
+  build(source: string, slug: string, dir: string, options: BuildOptions, run: typeof buildEssay): Promise<EssayResult>
+}
+
+/** Folders searched for `<slug>.json` (and .bib, .yaml, .ris) when nothing names a bibliography. */
+export function conventionDirsFor(source: string, options: BuildOptions): string[] {
+  const cwd = options.cwd ?? process.cwd()
+  return options.conventionBibliographyDirs ?? [path.join(cwd, 'bibliography'), path.join(path.dirname(source), '..', 'bibliography'), path.dirname(source)]
 }
 
 export interface EssayResult {
@@ -125,25 +141,40 @@ export function failed(file: VFile, strict = false): boolean {
 
 /** Build one essay into its output files (nothing is written here). */
 export async function buildEssay(source: string, slug: string, dir: string, options: BuildOptions): Promise<EssayResult> {
+  const {cache, ...uncached} = options
+  if (cache) return cache.build(source, slug, dir, uncached, buildEssay)
   const file = readEssay(source)
   const outputs: OutputFiles = new Map()
   const result: EssayResult = {source, slug, file, dir, outputs, ok: false}
   if (failed(file)) return result
-  const cwd = options.cwd ?? process.cwd()
-  const {html} = await buildEdition(file, {
-    ...options,
-    conventionBibliographyDirs: options.conventionBibliographyDirs ?? [path.join(cwd, 'bibliography'), path.join(path.dirname(source), '..', 'bibliography'), path.dirname(source)]
-  })
+  const {html} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)})
   if (html === undefined || failed(file, options.strict)) return result
   const join = (name: string) => (dir ? `${dir}/${name}` : name)
   outputs.set(join('index.html'), html)
-  const citations = file.data.citations
-  const items = file.data.bibliography?.items
-  const listed = (citations?.listed ?? []).map((key) => items?.get(key)).filter((item): item is CslItem => Boolean(item))
-  if (listed.length > 0) {
-    outputs.set(join('references.bib'), toBibtex(listed))
-    outputs.set(join('references.ris'), toRis(listed))
-    outputs.set(join('references.json'), toCslJson(listed))
+  const exports = file.data.exports
+  if (exports && (file.data.citations?.listed.length ?? 0) > 0) {
+    outputs.set(join('references.bib'), exports.bibtex)
+    outputs.set(join('references.ris'), exports.ris)
+    outputs.set(join('references.json'), exports.cslJson)
+  }
+  if (options.pdf) {
+    // Loaded for PDFs only: Chromium's driver (playwright-core) costs ~0.6 s and ~70 MB to load.
+    const {renderPdf} = await import('./outputs/pdf.js')
+    const metadata = file.data.metadata
+    try {
+      outputs.set(join(`${slug}.pdf`), await renderPdf(html, {
+        paper: options.paper ?? 'a4',
+        title: metadata?.title ?? file.stem ?? slug,
+        ...(metadata?.author ? {author: metadata.author.map((a) => a.name)} : {}),
+        ...(metadata?.subject ? {subject: metadata.subject} : {}),
+        ...(metadata?.keywords ? {keywords: metadata.keywords} : {}),
+        ...(metadata?.date ? {date: metadata.date} : {})
+      }))
+    } catch (error) {
+      const message = file.message(`Cannot print the PDF: ${(error as Error).message}`, {ruleId: 'pdf', source: 'essay-edition'})
+      message.fatal = true
+      return result
+    }
   }
   result.ok = true
   return result

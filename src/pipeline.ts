@@ -12,7 +12,10 @@
  *   sanitize ─────── the essay's own content, before we add ours
  *   math ─────────── TeX to MathML (rehype-katex)
  *   notes ────────── note references, endnotes, backlinks
- *   references ───── one list per style, backlinks, copy buttons, COinS
+ *   contents ─────── heading ids, table of contents (2+ headings)
+ *   permalinks ───── paragraph ids p-N (as "¶ N"), links to paragraphs and headings
+ *   references ───── one list per style, backlinks, copy buttons, COinS, exports
+ *   cite this ────── the essay's own citation in every style and as BibTeX
  *   document ─────── head, metadata, CSP, inline CSS and script
  *   stringify
  */
@@ -31,6 +34,7 @@ import rehypeStringify from 'rehype-stringify'
 import type {Root as HastRoot} from 'hast'
 import type {Root as MdastRoot} from 'mdast'
 import {VFile} from 'vfile'
+import YAML from 'yaml'
 import remarkPandocDollarMath from './plugins/remark-pandoc-dollar-math.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
@@ -38,7 +42,10 @@ import remarkCitations from './plugins/remark-citations.js'
 import remarkBibliography from './plugins/remark-bibliography.js'
 import remarkRenderCitations from './plugins/remark-render-citations.js'
 import rehypeNotes from './plugins/rehype-notes.js'
+import rehypeToc from './plugins/rehype-toc.js'
+import rehypePermalinks from './plugins/rehype-permalinks.js'
 import rehypeReferences from './plugins/rehype-references.js'
+import rehypeCiteThis from './plugins/rehype-cite-this.js'
 import rehypeDocument from './plugins/rehype-document.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
@@ -61,6 +68,19 @@ export interface EditionOptions extends StyleLookup {
   assets?: {script: string; css: string}
   /** Render styles some other way (a worker pool). */
   renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[] | Promise<RenderedStyle[]>
+  /** Told the time of each stage once it is done (`--verbose`). */
+  onStage?: (name: string, ms: number) => void
+}
+
+/** A stopwatch for `onStage`: each call reports the time since the previous one. */
+function stageTimer(onStage: EditionOptions['onStage']): (name: string) => void {
+  let last = performance.now()
+  return (name) => {
+    if (!onStage) return
+    const now = performance.now()
+    onStage(name, now - last)
+    last = now
+  }
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -78,9 +98,28 @@ export function clientAssets(): {script: string; css: string} {
   return cachedAssets
 }
 
-/** The parse stage alone: Markdown with GFM and front matter to mdast. */
-export function parser(): Processor<MdastRoot> {
-  return unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(remarkMath) as unknown as Processor<MdastRoot>
+/** The parse stage alone: Markdown with GFM, math and (unless told not to) front matter to mdast. */
+export function parser(options: {frontMatter?: boolean} = {}): Processor<MdastRoot> {
+  const processor = unified().use(remarkParse).use(remarkGfm)
+  if (options.frontMatter !== false) processor.use(remarkFrontmatter, ['yaml'])
+  return processor.use(remarkMath) as unknown as Processor<MdastRoot>
+}
+
+/**
+ * As in Pandoc, a leading `---` block is front matter only when it holds YAML fields (or is broken
+ * YAML, which is then reported); `---`, `Foo`, `---` is a rule and a heading, as CommonMark reads it.
+ */
+export function startsWithFrontMatter(markdown: string): boolean {
+  const block = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(markdown)
+  if (!block) return /^---[ \t]*\r?\n/.test(markdown)
+  const body = block[1]!
+  if (!body.trim()) return true
+  try {
+    const value: unknown = YAML.parse(body)
+    return value === null || typeof value === 'object'
+  } catch {
+    return true
+  }
 }
 
 /** Resolve the styles an edition offers; problems are fatal messages on `file`. */
@@ -93,7 +132,12 @@ export function resolveStyles(file: VFile, options: EditionOptions): {styles: Cs
       return loadStyle(spec, {...options, cwd: base ?? options.cwd ?? process.cwd()})
     } catch (error) {
       if (!(error instanceof StyleError)) throw error
-      const message = file.message(error.message, {ruleId: error.ruleId, source: 'essay-edition'})
+      const at = / at (\d+):(\d+)/.exec(error.message)
+      const message = file.message(error.message, {
+        ...(at ? {place: {line: Number(at[1]), column: Number(at[2])}} : {}),
+        ruleId: error.ruleId,
+        source: 'essay-edition'
+      })
       if (error.file) message.file = error.file
       message.fatal = true
       return undefined
@@ -116,35 +160,57 @@ export function resolveStyles(file: VFile, options: EditionOptions): {styles: Cs
   return {styles, defaultStyle}
 }
 
+/** True when a hast tree holds raw HTML (the essay's own, kept by remark-rehype). */
+function hasRaw(node: HastRoot | HastRoot['children'][number]): boolean {
+  if (node.type === 'raw') return true
+  return 'children' in node && node.children.some((child) => hasRaw(child as HastRoot['children'][number]))
+}
+
 /** Build one essay: Markdown source in, HTML page out, diagnostics on the returned file. */
 export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile}> {
   const assets = options.assets ?? clientAssets()
-  const markdown = parser()
+  const stage = stageTimer(options.onStage)
+  const markdown = parser({frontMatter: startsWithFrontMatter(String(file.value))})
   const mdast = markdown.parse(file)
+  stage('parse')
   const front = unified().use(remarkPandocDollarMath).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
   await front.run(mdast, file)
+  stage('metadata/notes/cite')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
 
   const {styles, defaultStyle} = resolveStyles(file, options)
+  stage('styles')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
 
   const render = unified()
     .use(remarkBibliography, {files: options.bibliography, cwd: options.cwd, conventionDirs: options.conventionBibliographyDirs})
+    .use(() => () => stage('bibliography'))
     .use(remarkRenderCitations, {styles, defaultStyle, renderAll: options.renderAll})
   await render.run(mdast, file)
+  stage('render')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
 
   const defaultClass = styles.find((s) => s.id === (defaultStyle ?? styles[0]?.id))?.class
   const toHtml = unified()
     .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition}})
-    .use(rehypeRaw)
+    // rehype-raw re-parses the whole page with parse5 to place the essay's own HTML; a page with
+    // none (no `raw` node) comes out of it as it went in, so it skips that (issue 8).
+    .use(() => {
+      const reparse = rehypeRaw()
+      return (tree: HastRoot, file: VFile) => (hasRaw(tree) ? reparse(tree, file) : tree)
+    })
     .use(() => (tree: HastRoot) => (options.trustHtml ? tree : sanitizeTree(tree)))
     // TeX math to MathML, which browsers render natively: no fonts, no stylesheet, no script.
     .use(rehypeKatex, {output: 'mathml', strict: 'ignore', trust: false})
     .use(rehypeNotes, {mode: defaultClass === 'note' ? 'note' : 'in-text'})
+    .use(rehypeToc)
+    .use(rehypePermalinks)
     .use(rehypeReferences)
+    .use(rehypeCiteThis)
     .use(rehypeDocument, {script: assets.script, css: assets.css, fallbackTitle: file.stem})
   const hast = (await toHtml.run(mdast as never, file)) as HastRoot
+  stage('html')
   const html = unified().use(rehypeStringify).stringify(hast, file)
+  stage('stringify')
   return {html: String(html), file}
 }

@@ -13,6 +13,7 @@ import type {VFile} from 'vfile'
 import {renderStyle, type CslItem, type PlacedCitation, type RenderedCitation, type RenderedStyle} from '../citations/render.js'
 import type {CslStyle} from '../citations/styles.js'
 import type {CiteNodeData, CitationPlace, RenderedCitations} from '../types.js'
+import {essayItem} from '../bibliography/essay-item.js'
 
 export interface Options {
   /** The styles to render, loaded (see `loadStyle`). */
@@ -117,17 +118,27 @@ export default function remarkRenderCitations(options: Options) {
       if (!items.has(key)) file.message(`Unknown key \`${key}\` in nocite`, {ruleId: 'unknown-key', source: 'essay-edition'})
     }
 
+    const essay = essayItem(metadata)
     const jobs = styles.map((style) => ({
       style,
       items,
       nocite,
+      ...(essay ? {standalone: [essay]} : {}),
       ...(metadata?.lang ? {lang: metadata.lang} : {}),
       citations: known.map(({occurrence, citation}): PlacedCitation => ({
         citation,
         noteIndex: style.class === 'note' ? occurrence.noteIndexNoteStyle : occurrence.noteIndexInText
       }))
     }))
-    const rendered = await renderAll(jobs)
+    let rendered: RenderedStyle[]
+    try {
+      rendered = await renderAll(jobs)
+    } catch (error) {
+      // citeproc-js refused a style or an item that passed our checks: say so, do not crash.
+      const message = file.message(`Citations could not be rendered: ${(error as Error).message}`, {ruleId: 'render-failed', source: 'essay-edition'})
+      message.fatal = true
+      return
+    }
 
     const places: CitationPlace[] = []
     const renderedIndex = new Map(known.map(({occurrence}, index) => [occurrence.node, index]))
@@ -182,7 +193,10 @@ export default function remarkRenderCitations(options: Options) {
       bibliographies: Object.fromEntries(
         rendered.map((result) => [result.styleId, {entries: result.bibliography, hangingIndent: result.hangingIndent, secondFieldAlign: result.secondFieldAlign}])
       ),
-      places
+      places,
+      ...(essay
+        ? {citeThis: {item: essay, entries: Object.fromEntries(rendered.map((result) => [result.styleId, result.standalone[0]?.html ?? '']))}}
+        : {})
     }
     file.data.citations = citations
   }
