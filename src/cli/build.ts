@@ -8,7 +8,7 @@ import {collectionPage} from '../outputs/collection.js'
 import {sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
 import {clientAssets} from '../pipeline.js'
 import {papers, type Paper} from '../outputs/print-html.js'
-import {fail, parse, report} from './shared.js'
+import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
 import {Progress} from './progress.js'
 import {watchBuild, type BuildCache} from '../watch.js'
 import {defaultPoolSize, sharedRenderPool} from '../citations/pool.js'
@@ -44,19 +44,11 @@ Examples:
   essay-edition build essay/a.md essay/b.md --out site --style apa --style ieee`
 
 export const buildOptions = {
+  ...editionOptions,
   out: {type: 'string'},
-  bibliography: {type: 'string', multiple: true},
-  style: {type: 'string', multiple: true},
-  'default-style': {type: 'string'},
-  'csl-dir': {type: 'string', multiple: true},
-  strict: {type: 'boolean'},
-  'trust-html': {type: 'boolean'},
   pdf: {type: 'boolean'},
   paper: {type: 'string'},
-  quiet: {type: 'boolean'},
-  verbose: {type: 'boolean'},
-  watch: {type: 'boolean', short: 'w'},
-  help: {type: 'boolean', short: 'h'}
+  watch: {type: 'boolean', short: 'w'}
 } satisfies ParseArgsConfig['options']
 
 export async function build(args: string[], context: {cache?: BuildCache} = {}): Promise<number> {
@@ -78,15 +70,8 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
   }
   if (values.watch && !context.cache) return watchBuild((cache) => build(args, {cache}), {inputs: positionals.length > 0 ? positionals : ['essay'], out: path.resolve(values.out ?? 'build'), quiet: values.quiet})
   const options: BuildOptions = {
-    inputs: positionals,
-    cwd: process.cwd(),
+    ...editionRequest(values, positionals),
     ...(values.out !== undefined ? {out: values.out} : {}),
-    ...(values.bibliography ? {bibliography: values.bibliography} : {}),
-    ...(values.style ? {styles: values.style} : {}),
-    ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
-    ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
-    strict: Boolean(values.strict),
-    trustHtml: Boolean(values['trust-html']),
     ...(values.pdf ? {pdf: true, paper} : {}),
     ...(context.cache ? {cache: context.cache} : {})
   }

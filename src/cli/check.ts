@@ -6,7 +6,7 @@ import path from 'node:path'
 import type {ParseArgsConfig} from 'node:util'
 import type {VFile} from 'vfile'
 import {buildEssay, failed, planBuild, UsageError, type BuildOptions, type EssayResult} from '../build.js'
-import {fail, parse, report} from './shared.js'
+import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
 import {Progress} from './progress.js'
 
 export const checkUsage = `Usage: essay-edition check [FILE.md|DIR ...] [options]
@@ -36,16 +36,8 @@ Examples:
   essay-edition check essay --format json > problems.json`
 
 export const checkOptions = {
-  format: {type: 'string'},
-  bibliography: {type: 'string', multiple: true},
-  style: {type: 'string', multiple: true},
-  'default-style': {type: 'string'},
-  'csl-dir': {type: 'string', multiple: true},
-  strict: {type: 'boolean'},
-  'trust-html': {type: 'boolean'},
-  quiet: {type: 'boolean'},
-  verbose: {type: 'boolean'},
-  help: {type: 'boolean', short: 'h'}
+  ...editionOptions,
+  format: {type: 'string'}
 } satisfies ParseArgsConfig['options']
 
 export interface JsonMessage {
@@ -92,16 +84,7 @@ export async function check(args: string[]): Promise<number> {
   }
   const format = values.format ?? 'text'
   if (format !== 'text' && format !== 'json') fail(`--format is text or json, not "${format}"`, checkUsage)
-  const options: BuildOptions = {
-    inputs: positionals,
-    cwd: process.cwd(),
-    ...(values.bibliography ? {bibliography: values.bibliography} : {}),
-    ...(values.style ? {styles: values.style} : {}),
-    ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
-    ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
-    strict: Boolean(values.strict),
-    trustHtml: Boolean(values['trust-html'])
-  }
+  const options: BuildOptions = editionRequest(values, positionals)
   let plan
   try {
     plan = planBuild(options)

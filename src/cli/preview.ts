@@ -21,7 +21,7 @@ import {clientAssets} from '../pipeline.js'
 import {sharedRenderPool} from '../citations/pool.js'
 import {BuildCache, Rebuilder, untilInterrupted} from '../watch.js'
 import {excerpt} from './build.js'
-import {fail, parse, report} from './shared.js'
+import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
 import {Progress} from './progress.js'
 
 export const previewUsage = `Usage: essay-edition preview [FILE.md|DIR] [options]
@@ -52,16 +52,8 @@ Examples:
   essay-edition preview essay --port 8080 --style apa --style ieee`
 
 export const previewOptions = {
-  port: {type: 'string'},
-  bibliography: {type: 'string', multiple: true},
-  style: {type: 'string', multiple: true},
-  'default-style': {type: 'string'},
-  'csl-dir': {type: 'string', multiple: true},
-  strict: {type: 'boolean'},
-  'trust-html': {type: 'boolean'},
-  quiet: {type: 'boolean'},
-  verbose: {type: 'boolean'},
-  help: {type: 'boolean', short: 'h'}
+  ...editionOptions,
+  port: {type: 'string'}
 } satisfies ParseArgsConfig['options']
 
 const EVENTS = '/__events'
@@ -373,16 +365,7 @@ export async function preview(args: string[]): Promise<number> {
   const port = Number(values.port ?? 4000)
   if (!/^\d+$/.test(values.port ?? '4000') || !Number.isInteger(port) || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`, previewUsage)
   if (positionals.length > 1) fail(`preview serves one FILE or one DIR (given: ${positionals.join(' ')})`, previewUsage)
-  const options: BuildOptions = {
-    inputs: positionals,
-    cwd: process.cwd(),
-    ...(values.bibliography ? {bibliography: values.bibliography} : {}),
-    ...(values.style ? {styles: values.style} : {}),
-    ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
-    ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
-    strict: Boolean(values.strict),
-    trustHtml: Boolean(values['trust-html'])
-  }
+  const options: BuildOptions = editionRequest(values, positionals)
   try {
     planBuild(options)
   } catch (error) {

@@ -8,6 +8,7 @@ import {parseArgs, type ParseArgsConfig} from 'node:util'
 import {reporter} from 'vfile-reporter'
 import {VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
+import type {BuildOptions} from '../build.js'
 
 export const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string}).version
 
@@ -85,3 +86,33 @@ export function report(files: VFile[], options: {quiet?: boolean; strict?: boole
   return reporter([...byFile.values()], {quiet: options.quiet, verbose: false})
 }
 
+
+/** The options every command that builds takes (build, check, preview). */
+export const editionOptions = {
+  bibliography: {type: 'string', multiple: true},
+  style: {type: 'string', multiple: true},
+  'default-style': {type: 'string'},
+  'csl-dir': {type: 'string', multiple: true},
+  strict: {type: 'boolean'},
+  'trust-html': {type: 'boolean'},
+  quiet: {type: 'boolean'},
+  verbose: {type: 'boolean'},
+  help: {type: 'boolean', short: 'h'}
+} satisfies ParseArgsConfig['options']
+
+/** What those options ask of the library, with the essays named on the command line. */
+export function editionRequest(
+  values: {bibliography?: string[]; style?: string[]; 'default-style'?: string; 'csl-dir'?: string[]; strict?: boolean; 'trust-html'?: boolean},
+  positionals: string[]
+): BuildOptions {
+  return {
+    inputs: positionals,
+    cwd: process.cwd(),
+    ...(values.bibliography ? {bibliography: values.bibliography} : {}),
+    ...(values.style ? {styles: values.style} : {}),
+    ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
+    ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
+    strict: Boolean(values.strict),
+    trustHtml: Boolean(values['trust-html'])
+  }
+}
