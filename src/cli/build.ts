@@ -8,7 +8,7 @@ import {collectionPage} from '../outputs/collection.js'
 import {sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
 import {clientAssets} from '../pipeline.js'
 import {papers, type Paper} from '../outputs/print-html.js'
-import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
+import {fail, parse, report, editionOptions, editionRequest, buildPlanned} from './shared.js'
 import {Progress} from './progress.js'
 import {watchBuild, type BuildCache} from '../watch.js'
 import {defaultPoolSize, sharedRenderPool} from '../citations/pool.js'
@@ -95,14 +95,7 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
     options.renderAll = (jobs) => pool.render(jobs)
   }
   const progress = new Progress({quiet: values.quiet, verbose: values.verbose})
-  progress.start(plan.essays.length)
-  const results: EssayResult[] = []
-  for (const essay of plan.essays) {
-    const hooks = progress.begin(essay.source)
-    results.push(await buildEssay(essay.source, essay.slug, essay.dir, {...options, ...hooks}))
-    progress.end(essay.source)
-  }
-  progress.stop()
+  const results = await buildPlanned(plan, options, progress)
   const output = report(results.map((r) => r.file), {quiet: values.quiet, strict: options.strict})
   if (output) process.stderr.write(output + '\n')
   const good = results.filter((r) => r.ok && !failed(r.file, options.strict))

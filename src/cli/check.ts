@@ -6,7 +6,7 @@ import path from 'node:path'
 import type {ParseArgsConfig} from 'node:util'
 import type {VFile} from 'vfile'
 import {buildEssay, failed, planBuild, UsageError, type BuildOptions, type EssayResult} from '../build.js'
-import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
+import {fail, parse, report, editionOptions, editionRequest, buildPlanned} from './shared.js'
 import {Progress} from './progress.js'
 
 export const checkUsage = `Usage: essay-edition check [FILE.md|DIR ...] [options]
@@ -94,14 +94,7 @@ export async function check(args: string[]): Promise<number> {
   }
   const json = format === 'json'
   const progress = new Progress({quiet: values.quiet, verbose: values.verbose, verb: 'checked'})
-  progress.start(plan.essays.length)
-  const results: EssayResult[] = []
-  for (const essay of plan.essays) {
-    const hooks = progress.begin(essay.source)
-    results.push(await buildEssay(essay.source, essay.slug, essay.dir, {...options, ...hooks}))
-    progress.end(essay.source)
-  }
-  progress.stop()
+  const results = await buildPlanned(plan, options, progress)
   const files = results.map((r) => r.file)
   if (json) {
     let messages = jsonMessages(files, options.strict)

@@ -8,7 +8,8 @@ import {parseArgs, type ParseArgsConfig} from 'node:util'
 import {reporter} from 'vfile-reporter'
 import {VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
-import type {BuildOptions} from '../build.js'
+import {buildEssay, type BuildOptions, type BuildPlan, type EssayResult} from '../build.js'
+import type {Progress} from './progress.js'
 
 export const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string}).version
 
@@ -115,4 +116,17 @@ export function editionRequest(
     strict: Boolean(values.strict),
     trustHtml: Boolean(values['trust-html'])
   }
+}
+
+/** Build every essay of a plan in turn, telling the progress display as it goes. */
+export async function buildPlanned(plan: BuildPlan, options: BuildOptions, progress: Progress): Promise<EssayResult[]> {
+  progress.start(plan.essays.length)
+  const results: EssayResult[] = []
+  for (const essay of plan.essays) {
+    const hooks = progress.begin(essay.source)
+    results.push(await buildEssay(essay.source, essay.slug, essay.dir, {...options, ...hooks}))
+    progress.end(essay.source)
+  }
+  progress.stop()
+  return results
 }
