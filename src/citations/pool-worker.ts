@@ -5,18 +5,15 @@
  * Messages in:  {type: 'items', id, items}    a bibliography (a Map), kept until forgotten
  *               {type: 'forget', id}
  *               {type: 'render', job, items, options}   `options`: RenderOptions without `items`
- *               {type: 'warm', styles, lang}     build the engines of these styles ahead of time
  * Messages out: {type: 'done', job, result} | {type: 'failed', job, error: {message, stack}}
  */
 import {parentPort} from 'node:worker_threads'
-import {prepareStyle, renderStyle, type CslItem, type RenderOptions} from './render.js'
-import type {CslStyle} from './styles.js'
+import {renderStyle, type CslItem, type RenderOptions} from './render.js'
 
 export type WorkerRequest =
   | {type: 'items'; id: number; items: Map<string, CslItem>}
   | {type: 'forget'; id: number}
   | {type: 'render'; job: number; items: number; options: Omit<RenderOptions, 'items'>}
-  | {type: 'warm'; styles: CslStyle[]; lang?: string}
 
 export type WorkerReply =
   | {type: 'done'; job: number; result: ReturnType<typeof renderStyle>}
@@ -34,16 +31,6 @@ port.on('message', (message: WorkerRequest) => {
       break
     case 'forget':
       bibliographies.delete(message.id)
-      break
-    case 'warm':
-      // Best effort: a style that fails here fails again, with its message, when rendered.
-      for (const style of message.styles) {
-        try {
-          prepareStyle(style, message.lang)
-        } catch {
-          // reported by the render
-        }
-      }
       break
     case 'render': {
       try {

@@ -133,14 +133,6 @@ function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined):
   return engine
 }
 
-/**
- * Build (and let citation-js cache) a style's engine before its render, e.g. in a worker while the
- * essay is still being parsed; `renderStyle` then finds it ready. `lang` as in `RenderOptions`.
- */
-export function prepareStyle(style: CslStyle, lang?: string): void {
-  engineFor(style, [], lang)
-}
-
 function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {id: item.key, ...extra}
   if (item.locator) {
