@@ -75,9 +75,9 @@ export interface RenderOptions {
 }
 
 export interface RenderedCitation {
-  /** The citation as the style prints it. */
+  /** The citation as the style prints it (narrative ones under in-text styles: author and rest). */
   html: string
-  /** Narrative citations: the author part alone ("Khan") and the rest ("(2021)"). */
+  /** Narrative citations: the author part alone ("Khan") and, under in-text styles, the rest ("(2021)"). */
   narrative?: {author: string; rest: string}
 }
 
@@ -240,13 +240,15 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
       })
     })
     if (placed.citation.mode === 'narrative') {
-      const author = engine.makeCitationCluster([{...input[0], 'author-only': true, 'suppress-author': false}])
-      const rest = engine.makeCitationCluster([{...input[0], 'suppress-author': true}])
-      const full = engine.makeCitationCluster(input.map((item) => ({...item})))
-      return {
-        html: markItems(engine, full, input),
-        narrative: {author: `<span data-cite-item="0">${author}</span>`, rest: `<span data-cite-item="0">${rest}</span>`}
+      // "Khan (2021)": the author in the text, then under an in-text style the rest beside it, or
+      // under a note style the whole citation in its note. Only what will be shown is rendered.
+      const author = `<span data-cite-item="0">${engine.makeCitationCluster([{...input[0], 'author-only': true, 'suppress-author': false}])}</span>`
+      if (style.class === 'note') {
+        const full = engine.makeCitationCluster(input.map((item) => ({...item})))
+        return {html: markItems(engine, full, input), narrative: {author, rest: ''}}
       }
+      const rest = `<span data-cite-item="0">${engine.makeCitationCluster([{...input[0], 'suppress-author': true}])}</span>`
+      return {html: `${author} ${rest}`, narrative: {author, rest}}
     }
     const plain = engine.makeCitationCluster(input.map((item) => ({...item})))
     return {html: markItems(engine, plain, input)}
