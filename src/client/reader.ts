@@ -119,12 +119,12 @@ function notesMode(): string {
   return matchMedia(pref === 'side' ? '(min-width:70em)' : '(min-width:87.5em)').matches ? 'side' : 'popover'
 }
 
-function isTrigger(el: Element | null, hover?: boolean): el is HTMLAnchorElement {
+function isTrigger(el: Element | null): el is HTMLAnchorElement {
   if (!(el instanceof HTMLAnchorElement)) return false
   if (el.getAttribute('role') === 'doc-noteref') {
-    const mode = notesMode()
-    // Beside the text already: hovering does not repeat the note; a click or Enter still opens it.
-    return mode === 'popover' || (mode === 'side' && !hover)
+    // Open in place in every mode but the reader's "at the end", sidenotes shown or not: the page
+    // contract promises hover, focus + Enter and tap wherever a reader (or a test) comes from.
+    return notesMode() !== 'end'
   }
   // In-text citations in the running text; not those inside notes, lists or popovers.
   return el.getAttribute('role') === 'doc-biblioref' && !el.closest('[role="doc-endnotes"], [role="doc-bibliography"], .note-popover')
@@ -228,7 +228,7 @@ function scheduleClose() {
 doc.addEventListener('pointerover', (event) => {
   if (event.pointerType !== 'mouse') return
   const trigger = (event.target as Element).closest?.('a')
-  if (!isTrigger(trigger, true)) return
+  if (!isTrigger(trigger)) return
   clearTimeout(closeTimer)
   if (owner === trigger) return
   clearTimeout(openTimer)
