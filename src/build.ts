@@ -11,7 +11,6 @@ import {decodeUtf8} from './util/text.js'
 import {collectionPage} from './outputs/collection.js'
 import type {OutputFiles} from './outputs/write.js'
 import type {Paper} from './outputs/pdf.js'
-import type {CslItem} from './citations/render.js'
 
 export interface BuildOptions extends EditionOptions {
   /** Essay files or folders of essays; none: every essay in `essay/`. */

@@ -145,7 +145,6 @@ function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<st
   return out
 }
 
-const tag = /<[^>]*>/g
 
 /**
  * Wrap each item's part of a rendered cluster in `<span data-cite-item="N">`. citeproc's citation
@@ -166,20 +165,17 @@ function markItems(engine: CiteprocEngine, plain: string, input: Array<Record<st
   } finally {
     engine.opt.development_extensions.apply_citation_wrapper = false
   }
-  const bare = wrapped.replace(/<span data-cite-item="\d+">/g, '').replace(/<\/span>/g, (m) => m)
   const inner = stripMarkers(wrapped)
   const at = plain.indexOf(inner)
   if (inner && at >= 0 && wrapped.includes('data-cite-item')) {
     return plain.slice(0, at) + wrapped + plain.slice(at + inner.length)
   }
-  void bare
   // Could not align (collapsed numeric ranges and the like): the whole citation links to the first work.
   return `<span data-cite-item="0">${plain}</span>`
 }
 
 /** Remove the item markers (and only them) from wrapped output. */
 function stripMarkers(html: string): string {
-  let depth = 0
   const stack: boolean[] = []
   let out = ''
   let last = 0
@@ -188,7 +184,6 @@ function stripMarkers(html: string): string {
     last = match.index! + match[0].length
     if (match[0].startsWith('<span data-cite-item')) {
       stack.push(true)
-      depth++
     } else if (match[0] === '</span>') {
       if (stack.pop() !== true) out += match[0]
     } else {
@@ -196,7 +191,6 @@ function stripMarkers(html: string): string {
       out += match[0]
     }
   }
-  void depth
   return out + html.slice(last)
 }
 

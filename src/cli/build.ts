@@ -3,7 +3,7 @@
  */
 import path from 'node:path'
 import type {ParseArgsConfig} from 'node:util'
-import {buildEssay, failed, planBuild, sourcesOf, UsageError, type BuildOptions, type EssayResult} from '../build.js'
+import {failed, planBuild, sourcesOf, UsageError, type BuildOptions} from '../build.js'
 import {collectionPage} from '../outputs/collection.js'
 import {sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
 import {clientAssets} from '../pipeline.js'

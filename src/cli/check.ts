@@ -5,7 +5,7 @@
 import path from 'node:path'
 import type {ParseArgsConfig} from 'node:util'
 import type {VFile} from 'vfile'
-import {buildEssay, failed, planBuild, UsageError, type BuildOptions, type EssayResult} from '../build.js'
+import {failed, planBuild, UsageError, type BuildOptions} from '../build.js'
 import {fail, parse, report, editionOptions, editionRequest, buildPlanned} from './shared.js'
 import {Progress} from './progress.js'
 
