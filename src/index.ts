@@ -2,6 +2,8 @@
  * essay-edition as a library: the unified plugins of each stage, the citation renderer, and
  * `buildEdition` / `buildEssay` for whole builds.
  */
+export {default as remarkPandocInline} from './plugins/remark-pandoc-inline.js'
+export {default as remarkPandocDollarMath} from './plugins/remark-pandoc-dollar-math.js'
 export {default as remarkEssayMetadata} from './plugins/remark-essay-metadata.js'
 export {default as remarkNoteDiagnostics} from './plugins/remark-note-diagnostics.js'
 export {default as remarkCitations} from './plugins/remark-citations.js'

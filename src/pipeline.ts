@@ -3,6 +3,7 @@
  * small pure utility; they speak to each other only through the tree and `file.data` (src/types.ts).
  *
  *   parse ────────── remark-parse + remark-gfm + remark-frontmatter + remark-math (mdast)
+ *   pandoc inline ── inline notes ^[...] to footnotes, heading {#attributes} dropped
  *   metadata ─────── front matter -> file.data.metadata
  *   note checks ──── undefined and unreferenced notes
  *   cite ─────────── Pandoc citation syntax -> `cite` nodes
@@ -36,6 +37,7 @@ import type {Root as MdastRoot} from 'mdast'
 import {VFile} from 'vfile'
 import YAML from 'yaml'
 import remarkPandocDollarMath from './plugins/remark-pandoc-dollar-math.js'
+import remarkPandocInline from './plugins/remark-pandoc-inline.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
 import remarkCitations from './plugins/remark-citations.js'
@@ -173,7 +175,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const markdown = parser({frontMatter: startsWithFrontMatter(String(file.value))})
   const mdast = markdown.parse(file)
   stage('parse')
-  const front = unified().use(remarkPandocDollarMath).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
+  const front = unified().use(remarkPandocDollarMath).use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
   await front.run(mdast, file)
   stage('metadata/notes/cite')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
