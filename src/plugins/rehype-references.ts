@@ -166,9 +166,10 @@ export default function rehypeReferences(options: Options = {}) {
           text('\n'),
           el('h2', {id: headingId}, [text(heading(style))]),
           text('\n'),
-          el('button', {type: 'button', className: ['copy-all'], ariaLabel: `Copy all references (${style.label})`}, [text('Copy all')]),
-          text('\n'),
           el('ul', {className: ['reference-list']}, entries),
+          text('\n'),
+          // After the list, so that the first Copy button of the page is the first entry's.
+          el('button', {type: 'button', className: ['copy-all'], ariaLabel: `Copy all references (${style.label})`}, [text('Copy all')]),
           text('\n')
         ])
       )

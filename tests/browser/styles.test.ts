@@ -123,3 +123,18 @@ test('each entry downloads its own BibTeX and RIS from the page alone; Cite this
   assert.match(text, /^@article\{russia,\n\s+title = \{Russia warms up to \{Pakistan\}\},\n\}$/)
   await context.close()
 })
+
+test('the first Copy button of the page copies the first entry shown; Copy all copies the whole list', async () => {
+  const context = await browser.newContext({permissions: ['clipboard-read', 'clipboard-write']})
+  const page = await context.newPage()
+  await page.goto(url)
+  const first = page.getByRole('button', {name: /^Copy/}).first()
+  const entry = page.locator('section[role=doc-bibliography]:visible li[data-key]').first()
+  assert.equal(await first.evaluate((b) => b.closest('li')?.dataset.key), await entry.getAttribute('data-key'))
+  await first.click()
+  await page.waitForFunction(() => document.getElementById('live-region')?.textContent === 'Copied')
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), (await entry.locator('.csl-entry').innerText()).replace(/\s+/g, ' ').trim())
+  await page.getByRole('button', {name: /^Copy all/}).click()
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()).split('\n').length === 13)
+  await context.close()
+})
