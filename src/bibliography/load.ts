@@ -167,11 +167,29 @@ function makeKey(item: CslItem, taken: Set<string>): string {
   return key
 }
 
+const loaded = new Map<string, {stamp: string; result: LoadResult}>()
+
 /**
  * Read one bibliography file. Never throws for bad input: problems come back as diagnostics.
- * Items keep the order of the file.
+ * Items keep the order of the file. A file read before and unchanged since (same size and
+ * modification time) is not parsed again: rebuilds in watch and preview reuse it.
  */
 export function loadBibliographyFile(file: string): LoadResult {
+  let stamp: string | undefined
+  try {
+    const stat = fs.statSync(file)
+    if (stat.isFile()) stamp = `${stat.size}:${stat.mtimeMs}`
+  } catch {
+    // Reported by the read below.
+  }
+  const known = stamp ? loaded.get(file) : undefined
+  if (known && known.stamp === stamp) return structuredClone(known.result)
+  const result = readBibliographyFile(file)
+  if (stamp) loaded.set(file, {stamp, result: structuredClone(result)})
+  return result
+}
+
+function readBibliographyFile(file: string): LoadResult {
   const diagnostics: BibliographyDiagnostic[] = []
   const format = formatOf(file)
   if (!format) {

@@ -8,7 +8,7 @@
 import type {Element, ElementContent} from 'hast'
 import type {CiteNode} from 'mdast'
 import type {State} from 'mdast-util-to-hast'
-import {fromHtml} from 'hast-util-from-html'
+import {htmlFragment} from '../util/html-fragment.js'
 import type {CiteNodeData} from '../types.js'
 
 function element(tagName: string, properties: Element['properties'], children: ElementContent[]): Element {
@@ -21,7 +21,7 @@ function containsLink(node: ElementContent): boolean {
 
 /** citeproc HTML to hast, with each work's part linked to its entry. */
 export function citationHtmlToHast(html: string, keys: string[]): ElementContent[] {
-  const tree = fromHtml(html, {fragment: true})
+  const nodes = htmlFragment(html)
   const link = (nodes: ElementContent[]): ElementContent[] =>
     nodes.map((node) => {
       if (node.type !== 'element') return node
@@ -39,7 +39,7 @@ export function citationHtmlToHast(html: string, keys: string[]): ElementContent
       }
       return {...node, children: link(node.children)}
     })
-  return link(tree.children as ElementContent[])
+  return link(nodes)
 }
 
 function variantSpan(styles: string[], defaultStyle: string, children: ElementContent[]): Element {

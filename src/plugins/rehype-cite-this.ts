@@ -5,9 +5,8 @@
  */
 import type {Element, ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
-import {fromHtml} from 'hast-util-from-html'
 import {toBibtex} from '../bibliography/export.js'
-import {sanitizeTree} from '../util/sanitize.js'
+import {htmlFragment} from '../util/html-fragment.js'
 
 export interface Options {
   /** Heading of the section (default "Cite this essay"). */
@@ -35,7 +34,7 @@ export default function rehypeCiteThis(options: Options = {}) {
     for (const [html, styles] of groups) {
       const labels = citations.styles.filter((s) => styles.includes(s.id)).map((s) => s.label).join(', ')
       items.push(text('\n'), el('li', {dataStyles: styles.join(' '), hidden: !styles.includes(citations.defaultStyle)}, [
-        ...(sanitizeTree(fromHtml(html, {fragment: true})).children as ElementContent[]),
+        ...htmlFragment(html, {sanitize: true}),
         el('div', {className: ['entry-actions']}, [
           el('button', {type: 'button', className: ['copy-ref'], ariaLabel: `Copy the citation of this essay (${labels})`}, [text('Copy')])
         ])

@@ -9,11 +9,10 @@
  */
 import type {Element, ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
-import {fromHtml} from 'hast-util-from-html'
 import {toString} from 'hast-util-to-string'
 import {visitParents} from 'unist-util-visit-parents'
 import {coinsTitle, workLink} from '../bibliography/coins.js'
-import {sanitizeTree} from '../util/sanitize.js'
+import {htmlFragment} from '../util/html-fragment.js'
 import {toBibtex, toCslJson, toRis} from '../bibliography/export.js'
 import type {CslItem} from '../citations/render.js'
 
@@ -123,8 +122,7 @@ export default function rehypeReferences(options: Options = {}) {
       const entries: ElementContent[] = []
       for (const entry of bibliography?.entries ?? []) {
         const item = items.get(entry.key)
-        const body = sanitizeTree(fromHtml(entry.html, {fragment: true}))
-        const content: ElementContent[] = [...(body.children as ElementContent[])]
+        const content = htmlFragment(entry.html, {sanitize: true})
         const actions: ElementContent[] = []
         const link = item ? workLink(item) : undefined
         if (link && !entry.html.includes(link.href.replace(/&/g, '&#38;')) && !entry.html.includes(link.href)) {
