@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {lineColumn} from '../util/text.js'
 
 /** Folder of the styles and locales shipped with the project. */
 export const shippedStylesDir = path.resolve(
@@ -93,9 +94,8 @@ function decodeXmlText(text: string): string {
 export function xmlProblem(xml: string): string | undefined {
   const stack: Array<{name: string; offset: number}> = []
   const position = (offset: number) => {
-    const before = xml.slice(0, offset)
-    const line = (before.match(/\n/g)?.length ?? 0) + 1
-    return `${line}:${before.length - before.lastIndexOf('\n')}`
+    const {line, column} = lineColumn(xml, offset)
+    return `${line}:${column}`
   }
   const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|</g
   for (const match of xml.matchAll(tag)) {

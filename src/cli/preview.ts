@@ -22,6 +22,7 @@ import {sharedRenderPool} from '../citations/pool.js'
 import {BuildCache, Rebuilder, untilInterrupted} from '../watch.js'
 import {excerpt} from './build.js'
 import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
+import {cspHash} from '../util/hast.js'
 import {Progress} from './progress.js'
 
 export const previewUsage = `Usage: essay-edition preview [FILE.md|DIR] [options]
@@ -134,7 +135,7 @@ export function adaptPolicy(policy: string, scriptHash: string): string {
 /** The page as served in preview: the live script added, the policy widened for it alone. */
 export function adaptPage(html: string, page: string, version: string): string {
   const script = liveScript(page, version)
-  const hash = `'sha256-${crypto.createHash('sha256').update(script, 'utf8').digest('base64')}'`
+  const hash = cspHash(script)
   let adapted = html.replace(/<meta\b[^>]*http-equiv=(["']?)content-security-policy\1[^>]*>/i, (tag) =>
     tag.replace(/\bcontent=(?:"([^"]*)"|'([^']*)')/i, (_, double: string | undefined, single: string | undefined) =>
       `content="${encodeAttribute(adaptPolicy(decodeAttribute(double ?? single ?? ''), hash))}"`))

@@ -9,11 +9,9 @@ import type {Element, ElementContent} from 'hast'
 import type {CiteNode} from 'mdast'
 import type {State} from 'mdast-util-to-hast'
 import {htmlFragment} from '../util/html-fragment.js'
+import {el} from '../util/hast.js'
 import type {CiteNodeData} from '../types.js'
 
-function element(tagName: string, properties: Element['properties'], children: ElementContent[]): Element {
-  return {type: 'element', tagName, properties, children}
-}
 
 function containsLink(node: ElementContent): boolean {
   return node.type === 'element' && (node.tagName === 'a' || node.children.some(containsLink))
@@ -29,13 +27,13 @@ export function citationHtmlToHast(html: string, keys: string[]): ElementContent
       if (index !== undefined && index !== null) {
         const key = keys[Number(index)]
         const children = link(node.children)
-        if (key === undefined) return element('span', {}, children)
-        const anchor = (content: ElementContent[]) => element('a', {role: 'doc-biblioref', href: `#ref-${key}`, dataKey: key}, content)
+        if (key === undefined) return el('span', {}, children)
+        const anchor = (content: ElementContent[]) => el('a', {role: 'doc-biblioref', href: `#ref-${key}`, dataKey: key}, content)
         if (!children.some(containsLink)) return anchor(children)
         // citeproc linked a DOI or URL inside: link the part before it, keep the rest.
         const first = children.findIndex(containsLink)
         const head = children.slice(0, first)
-        return element('span', {}, [...(head.length > 0 ? [anchor(head)] : []), ...children.slice(first)])
+        return el('span', {}, [...(head.length > 0 ? [anchor(head)] : []), ...children.slice(first)])
       }
       return {...node, children: link(node.children)}
     })
@@ -43,7 +41,7 @@ export function citationHtmlToHast(html: string, keys: string[]): ElementContent
 }
 
 function variantSpan(styles: string[], defaultStyle: string, children: ElementContent[]): Element {
-  return element('span', {className: ['cite-variant'], dataStyles: styles.join(' '), hidden: !styles.includes(defaultStyle)}, children)
+  return el('span', {className: ['cite-variant'], dataStyles: styles.join(' '), hidden: !styles.includes(defaultStyle)}, children)
 }
 
 export function cite(state: State, node: CiteNode): Element {
@@ -67,20 +65,20 @@ export function cite(state: State, node: CiteNode): Element {
           if (variant.narrative) inner.push(variantSpan(variant.styles, data.defaultStyle, [...citationHtmlToHast(variant.narrative.author, keys), {type: 'text', value: ' '}]))
         }
       }
-      inner.push(element('a', {dataNoteRef: data.id, dataNoteGenerated: ''}, []))
+      inner.push(el('a', {dataNoteRef: data.id, dataNoteGenerated: ''}, []))
       inner.push(
-        element('span', {dataNoteDef: data.id, dataNoteGenerated: '', hidden: true},
+        el('span', {dataNoteDef: data.id, dataNoteGenerated: '', hidden: true},
           noteVariants.map((variant) => variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.html, keys))))
       )
       children.push(variantSpan(allNoteStyles, data.defaultStyle, inner))
     }
     for (const key of data.missing) {
-      children.push(element('span', {className: ['citation-missing'], title: `Unknown citation key: ${key}`}, [{type: 'text', value: `?${key}`}]))
+      children.push(el('span', {className: ['citation-missing'], title: `Unknown citation key: ${key}`}, [{type: 'text', value: `?${key}`}]))
     }
   } else {
     children.push({type: 'text', value: keys.map((key) => `@${key}`).join('; ')})
   }
-  const result = element('span', {className: ['citation'], dataCiteId: data?.id, dataKeys: keys.join(' ')}, children)
+  const result = el('span', {className: ['citation'], dataCiteId: data?.id, dataKeys: keys.join(' ')}, children)
   state.patch(node, result)
   return result
 }

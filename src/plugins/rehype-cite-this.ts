@@ -3,8 +3,9 @@
  * entry is visible; the style control switches it with the rest) and as BibTeX, each with a Copy
  * button. Made from `file.data.citations.citeThis`, i.e. from the front matter alone.
  */
-import type {Element, ElementContent, Root} from 'hast'
+import type {ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
+import {el, text} from '../util/hast.js'
 import {toBibtex} from '../bibliography/export.js'
 import {htmlFragment} from '../util/html-fragment.js'
 
@@ -13,10 +14,6 @@ export interface Options {
   heading?: string
 }
 
-function el(tagName: string, properties: Element['properties'], children: ElementContent[] = []): Element {
-  return {type: 'element', tagName, properties, children}
-}
-const text = (value: string): ElementContent => ({type: 'text', value})
 
 export default function rehypeCiteThis(options: Options = {}) {
   const heading = options.heading ?? 'Cite this essay'

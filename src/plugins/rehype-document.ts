@@ -4,9 +4,9 @@
  * Highwire Press `citation_*` tags and schema.org JSON-LD for reference managers, the masthead with
  * the style control, and the inlined CSS and client script. The page loads nothing else.
  */
-import crypto from 'node:crypto'
-import type {Element, ElementContent, Root, RootContent} from 'hast'
+import type {ElementContent, Root, RootContent} from 'hast'
 import type {VFile} from 'vfile'
+import {cspHash, el, text} from '../util/hast.js'
 import {highwireReference} from '../bibliography/coins.js'
 import type {CslItem} from '../citations/render.js'
 
@@ -19,16 +19,9 @@ export interface Options {
   fallbackTitle?: string
 }
 
-function el(tagName: string, properties: Element['properties'], children: ElementContent[] = []): Element {
-  return {type: 'element', tagName, properties, children}
-}
-const text = (value: string): ElementContent => ({type: 'text', value})
 const nl = (): ElementContent => text('\n')
 const meta = (name: string, content: string) => el('meta', {name, content})
 
-function hash(source: string): string {
-  return `'sha256-${crypto.createHash('sha256').update(source, 'utf8').digest('base64')}'`
-}
 
 function jsonLd(file: VFile, title: string, references: CslItem[]): string {
   const metadata = file.data.metadata
@@ -79,8 +72,8 @@ export default function rehypeDocument(options: Options = {}) {
       nl(), el('meta', {name: 'viewport', content: 'width=device-width, initial-scale=1'}),
       nl(), el('meta', {httpEquiv: 'Content-Security-Policy', content: [
         "default-src 'none'",
-        `script-src ${hash(script)}`,
-        `style-src ${hash(css)}`,
+        `script-src ${cspHash(script)}`,
+        `style-src ${cspHash(css)}`,
         "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'none'",

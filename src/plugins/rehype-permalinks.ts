@@ -9,6 +9,9 @@
  */
 import type {Element, Root} from 'hast'
 import {visitParents} from 'unist-util-visit-parents'
+import {isBodyParagraph} from '../util/hast.js'
+
+export {isBodyParagraph}
 
 export interface Options {
   /** Accessible name of a paragraph's link (default "Link to this paragraph"). */
@@ -17,13 +20,6 @@ export interface Options {
   headingLabel?: string
 }
 
-type Ancestor = Root | Element
-
-/** Whether a `p` is one of the essay's body paragraphs, counted for "¶ N" (as rehype-references counts). */
-export function isBodyParagraph(node: Element, ancestors: Ancestor[]): boolean {
-  if (node.tagName !== 'p') return false
-  return !ancestors.some((a) => a.type === 'element' && (a.tagName === 'aside' || a.tagName === 'section' || (a.tagName === 'li' && a.properties.dataNote !== undefined)))
-}
 
 function permalink(id: string, label: string, symbol: string): Element {
   return {type: 'element', tagName: 'a', properties: {className: ['permalink'], href: `#${id}`, ariaLabel: label}, children: [{type: 'text', value: symbol}]}

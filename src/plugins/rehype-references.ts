@@ -9,6 +9,7 @@
  */
 import type {Element, ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
+import {el, isBodyParagraph, text} from '../util/hast.js'
 import {toString} from 'hast-util-to-string'
 import {visitParents} from 'unist-util-visit-parents'
 import {coinsTitle, workLink} from '../bibliography/coins.js'
@@ -30,10 +31,6 @@ export interface Options {
   heading?: (style: {id: string; class: string; format: string}) => string
 }
 
-function el(tagName: string, properties: Element['properties'], children: ElementContent[] = []): Element {
-  return {type: 'element', tagName, properties, children}
-}
-const text = (value: string): ElementContent => ({type: 'text', value})
 
 function defaultHeading(style: {id: string; class: string; format: string}): string {
   if (style.class === 'note') return 'Bibliography'
@@ -54,7 +51,7 @@ function citationPlaces(tree: Root): Map<string, Place> {
   let paragraph = 0
   visitParents(tree, 'element', (node, ancestors) => {
     const inNote = ancestors.find((a): a is Element => a.type === 'element' && a.tagName === 'li' && a.properties.dataNote !== undefined)
-    if (node.tagName === 'p' && !inNote && !ancestors.some((a) => a.type === 'element' && (a.tagName === 'aside' || a.tagName === 'section'))) paragraph++
+    if (isBodyParagraph(node, ancestors)) paragraph++
     const id = node.properties.dataCiteId
     if (id === undefined) return
     node.properties.id = String(id)
