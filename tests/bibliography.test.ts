@@ -6,6 +6,7 @@ import path from 'node:path'
 import {fixture} from './helpers.js'
 import {loadBibliographyFile} from '../src/bibliography/load.js'
 import {normalizeItem} from '../src/bibliography/normalize.js'
+import {lineColumn, lineLocator} from '../src/util/text.js'
 
 test('an unchanged file is reused; a changed one is read again', () => {
   const dir = fixture({'refs.json': JSON.stringify([{id: 'a', type: 'book', title: 'First'}])})
@@ -39,4 +40,13 @@ test('items are repaired into CSL form: names, dates, text', () => {
   const {item, repaired} = normalizeItem({id: 'x', type: 'book', author: 'Jane Doe', issued: '2020-05', title: ['A', 'B'], page: {}})
   assert.deepEqual(item, {id: 'x', type: 'book', author: [{literal: 'Jane Doe'}], issued: {'date-parts': [[2020, 5]]}, title: 'A, B'})
   assert.deepEqual(repaired.sort(), ['author', 'issued', 'page', 'title'])
+})
+
+test('lineLocator finds the same line and column as lineColumn, for every offset', () => {
+  for (const text of ['', 'a', '\n', 'ab\ncd\n\nef', '\n\nx\r\ny\n', 'é\n😀x\n']) {
+    const locate = lineLocator(text)
+    for (let offset = -1; offset <= text.length + 1; offset++) {
+      assert.deepEqual(locate(offset), lineColumn(text, offset), `${JSON.stringify(text)} at ${offset}`)
+    }
+  }
 })

@@ -7,7 +7,7 @@ import path from 'node:path'
 import {createRequire} from 'node:module'
 import YAML from 'yaml'
 import type {CslItem} from '../citations/render.js'
-import {decodeUtf8, lineColumn} from '../util/text.js'
+import {decodeUtf8, lineColumn, lineLocator} from '../util/text.js'
 import {normalizeItem} from './normalize.js'
 
 const require = createRequire(import.meta.url)
@@ -244,8 +244,9 @@ function readBibliographyFile(file: string): LoadResult {
 
   const items: CslItem[] = []
   const taken = new Set<string>()
+  const locate = lineLocator(text)
   raw.forEach((entry, index) => {
-    const where = offsets[index] !== undefined ? lineColumn(text, offsets[index]!) : {}
+    const where = offsets[index] !== undefined ? locate(offsets[index]!) : {}
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
       diagnostics.push({file, ...where, message: `Item ${index + 1} is not an object`, ruleId: 'bibliography-item', fatal: true})
       return

@@ -29,6 +29,26 @@ export function lineColumn(text: string, offset: number): {line: number; column:
   return {line, column: before.length - before.lastIndexOf('\n')}
 }
 
+/**
+ * `lineColumn` for many offsets in one text: the line starts are found once, then each lookup is
+ * a binary search (a bibliography locates every item; one scan each would be quadratic).
+ */
+export function lineLocator(text: string): (offset: number) => {line: number; column: number} {
+  const starts = [0]
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1)
+  return (offset) => {
+    const clamped = Math.max(0, Math.min(offset, text.length))
+    let low = 0
+    let high = starts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (starts[middle]! <= clamped) low = middle
+      else high = middle - 1
+    }
+    return {line: low + 1, column: clamped - starts[low]! + 1}
+  }
+}
+
 /** Decode UTF-8 or say where it breaks. */
 export function decodeUtf8(bytes: Uint8Array): {text: string} | {badOffset: number; line: number; column: number} {
   const bad = firstInvalidUtf8(bytes)
