@@ -8,8 +8,7 @@
  * a reference list is `#p-12` in the page. Run it after the notes stage and before the references.
  */
 import type {Element, Root} from 'hast'
-import {visitParents} from 'unist-util-visit-parents'
-import {isBodyParagraph} from '../util/hast.js'
+import {isBodyParagraph, walkElements} from '../util/hast.js'
 
 export {isBodyParagraph}
 
@@ -30,11 +29,11 @@ export default function rehypePermalinks(options: Options = {}) {
   const headingLabel = options.headingLabel ?? 'Link to this section'
   return function transformer(tree: Root) {
     const used = new Set<string>()
-    visitParents(tree, 'element', (node) => {
+    walkElements(tree, (node) => {
       if (node.properties.id !== undefined) used.add(String(node.properties.id))
     })
     let paragraph = 0
-    visitParents(tree, 'element', (node, ancestors) => {
+    walkElements(tree, (node, ancestors) => {
       if (isBodyParagraph(node, ancestors)) {
         paragraph++
         const id = `p-${paragraph}`

@@ -9,9 +9,8 @@
  */
 import type {Element, ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
-import {el, isBodyParagraph, text} from '../util/hast.js'
+import {el, isBodyParagraph, text, walkElements} from '../util/hast.js'
 import {toString} from 'hast-util-to-string'
-import {visitParents} from 'unist-util-visit-parents'
 import {coinsTitle, workLink} from '../bibliography/coins.js'
 import {htmlFragment} from '../util/html-fragment.js'
 import {toBibtex, toCslJson, toRis} from '../bibliography/export.js'
@@ -49,7 +48,7 @@ interface Place {
 function citationPlaces(tree: Root): Map<string, Place> {
   const places = new Map<string, Place>()
   let paragraph = 0
-  visitParents(tree, 'element', (node, ancestors) => {
+  walkElements(tree, (node, ancestors) => {
     const inNote = ancestors.find((a): a is Element => a.type === 'element' && a.tagName === 'li' && a.properties.dataNote !== undefined)
     if (isBodyParagraph(node, ancestors)) paragraph++
     const id = node.properties.dataCiteId
@@ -62,7 +61,7 @@ function citationPlaces(tree: Root): Map<string, Place> {
       return
     }
     let generated: Element | undefined
-    visitParents(node, 'element', (child) => {
+    walkElements(node, (child) => {
       if (!generated && child.tagName === 'a' && child.properties.role === 'doc-noteref') generated = child
     })
     const n = generated ? (generated.properties.dataNNote ?? toString(generated)) : undefined

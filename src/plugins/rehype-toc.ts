@@ -8,7 +8,7 @@
  */
 import type {Element, ElementContent, Root, RootContent} from 'hast'
 import {toString} from 'hast-util-to-string'
-import {visitParents} from 'unist-util-visit-parents'
+import {walkElements} from '../util/hast.js'
 
 export interface Options {
   /** Fewest headings for which a table of contents is made (default 2). */
@@ -45,7 +45,7 @@ export default function rehypeToc(options: Options = {}) {
   return function transformer(tree: Root) {
     const used = new Set<string>()
     const headings: Element[] = []
-    visitParents(tree, 'element', (node, ancestors) => {
+    walkElements(tree, (node, ancestors) => {
       if (node.properties.id !== undefined) used.add(String(node.properties.id))
       const inside = ancestors.some((a) => a.type === 'element' && ['section', 'aside', 'nav', 'blockquote', 'li', 'table'].includes(a.tagName))
       if (headingRank(node) > 0 && !inside) headings.push(node)

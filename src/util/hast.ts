@@ -16,9 +16,30 @@ export const text = (value: string): ElementContent => ({type: 'text', value})
  * `aside` or a `section`. The permalinks stage numbers these `p-N`; the references stage labels
  * citations in them "¶ N".
  */
-export function isBodyParagraph(node: Element, ancestors: Array<Root | Element>): boolean {
+export function isBodyParagraph(node: Element, ancestors: ReadonlyArray<Root | Element>): boolean {
   if (node.tagName !== 'p') return false
   return !ancestors.some((a) => a.type === 'element' && (a.tagName === 'aside' || a.tagName === 'section' || (a.tagName === 'li' && a.properties.dataNote !== undefined)))
+}
+
+/**
+ * Visit every element under `tree` in document order, with its ancestors (`tree` first). Works as
+ * `visitParents(tree, 'element', ...)` does for descendants, without an array per node: on a page
+ * of nine styles' citations and lists that walk costs a second, this one a tenth of it.
+ * `ancestors` is one stack shared by all calls, valid only during the call. Children a visitor adds
+ * to the node it visits are visited; return `'skip'` not to enter the node's children.
+ */
+export function walkElements(tree: Root | Element, visitor: (node: Element, ancestors: ReadonlyArray<Root | Element>) => void | 'skip'): void {
+  const ancestors: Array<Root | Element> = []
+  const walk = (parent: Root | Element): void => {
+    ancestors.push(parent)
+    const children = parent.children
+    for (let index = 0; index < children.length; index++) {
+      const child = children[index]!
+      if (child.type === 'element' && visitor(child, ancestors) !== 'skip') walk(child)
+    }
+    ancestors.pop()
+  }
+  walk(tree)
 }
 
 /** A Content-Security-Policy source for an inline script or style: `'sha256-...'`. */
