@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process'
 import {createRequire} from 'node:module'
 import {buildDefaultEssay} from './helpers.js'
 import {loadBibliographyFile} from '../src/bibliography/load.js'
+import {exportsOf, toBibtex, toCslJson, toRis} from '../src/bibliography/export.js'
 
 const require = createRequire(import.meta.url)
 const original = require('../../bibliography/russia-warms-up-to-pakistan.json') as Array<Record<string, unknown>>
@@ -56,4 +57,20 @@ test('pandoc -f bibtex reads the 13 works', {skip: pandoc ? false : 'pandoc is n
   const items = JSON.parse(result.stdout) as Array<{id: string; type: string}>
   assert.equal(items.length, 13)
   assert.ok(items.every((i) => i.type), 'every type understood')
+})
+
+test('exportsOf gives the three exports, the same when asked again for equal works', () => {
+  const works = [
+    {id: 'khan2021', type: 'article-journal', title: 'Arms and influence', author: [{family: 'Khan', given: 'Ayesha'}], issued: {'date-parts': [[2021]]}},
+    {id: 'ivanov2019', type: 'book', title: 'Partners', publisher: 'Nauka', issued: {'date-parts': [[2019]]}}
+  ]
+  const first = exportsOf(works)
+  assert.deepEqual(first, {bibtex: toBibtex(works), ris: toRis(works), cslJson: toCslJson(works)})
+  assert.match(first.bibtex, /@article\{khan2021,/)
+  first.bibtex = 'changed by a caller'
+  const again = exportsOf(structuredClone(works))
+  assert.equal(again.bibtex, toBibtex(works))
+  const changed = exportsOf([{...works[0]!, title: 'Arms and diplomacy'}, works[1]!])
+  assert.match(changed.bibtex, /Arms and diplomacy/)
+  assert.match(changed.ris, /TI {2}- Arms and diplomacy/)
 })

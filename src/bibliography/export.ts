@@ -42,3 +42,26 @@ export function toRis(items: CslItem[]): string {
 export function toCslJson(items: CslItem[]): string {
   return JSON.stringify(cslJson(items), null, 2) + '\n'
 }
+
+export interface Exports {
+  bibtex: string
+  ris: string
+  cslJson: string
+}
+
+const madeExports = new Map<string, Exports>()
+
+/**
+ * The three exports of a list of works. citation-js takes ~0.3 s for a thousand works, so the last
+ * few results are kept by their CSL-JSON: a rebuild after a prose edit exports nothing again.
+ */
+export function exportsOf(items: CslItem[]): Exports {
+  const csl = toCslJson(items)
+  let made = madeExports.get(csl)
+  if (!made) {
+    made = {bibtex: toBibtex(items), ris: toRis(items), cslJson: csl}
+    if (madeExports.size >= 8) madeExports.delete(madeExports.keys().next().value!)
+    madeExports.set(csl, made)
+  }
+  return {...made}
+}

@@ -13,7 +13,7 @@ import {el, isBodyParagraph, text, walkElements} from '../util/hast.js'
 import {toString} from 'hast-util-to-string'
 import {coinsTitle, workLink} from '../bibliography/coins.js'
 import {htmlFragment} from '../util/html-fragment.js'
-import {toBibtex, toCslJson, toRis} from '../bibliography/export.js'
+import {exportsOf} from '../bibliography/export.js'
 import type {CslItem} from '../citations/render.js'
 
 /** Split an export into its records, by the order of the works (each export keeps that order). */
@@ -94,7 +94,7 @@ export default function rehypeReferences(options: Options = {}) {
     // The exports, made once: written beside the page by the build, and embedded per work so that
     // each entry's BibTeX and RIS download from the page alone, even offline.
     const listedItems = citations.listed.map((key) => items.get(key)).filter((item): item is CslItem => Boolean(item))
-    const exports = {bibtex: toBibtex(listedItems), ris: toRis(listedItems), cslJson: toCslJson(listedItems)}
+    const exports = exportsOf(listedItems)
     file.data.exports = exports
     const bibtexByKey = splitRecords(exports.bibtex, /\n(?=@)/, listedItems)
     const risByKey = splitRecords(exports.ris, /(?<=^ER {2}-.*)\n/m, listedItems)
