@@ -28,9 +28,7 @@ import remarkParse from 'remark-parse'
 import remarkGfm from 'remark-gfm'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkMath from 'remark-math'
-import rehypeKatex from 'rehype-katex'
 import remarkRehype from 'remark-rehype'
-import rehypeRaw from 'rehype-raw'
 import rehypeStringify from 'rehype-stringify'
 import type {Root as HastRoot} from 'hast'
 import type {Root as MdastRoot} from 'mdast'
@@ -52,6 +50,7 @@ import rehypeDocument from './plugins/rehype-document.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {sanitizeTree} from './util/sanitize.js'
+import {walkElements} from './util/hast.js'
 import {loadStyle, shippedStyleIds, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
 import type {renderStyle, RenderedStyle} from './citations/render.js'
 
@@ -168,6 +167,17 @@ function hasRaw(node: HastRoot | HastRoot['children'][number]): boolean {
   return 'children' in node && node.children.some((child) => hasRaw(child as HastRoot['children'][number]))
 }
 
+/** Whether the tree holds math for rehype-katex (its classes: `language-math`, `math-inline`, `math-display`). */
+function hasMath(tree: HastRoot): boolean {
+  let found = false
+  walkElements(tree, (node) => {
+    if (found) return 'skip'
+    const classes = node.properties.className
+    if (Array.isArray(classes) && ['language-math', 'math-inline', 'math-display'].some((name) => classes.includes(name))) found = true
+  })
+  return found
+}
+
 /** Build one essay: Markdown source in, HTML page out, diagnostics on the returned file. */
 export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile}> {
   const assets = options.assets ?? clientAssets()
@@ -196,14 +206,20 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const toHtml = unified()
     .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition}})
     // rehype-raw re-parses the whole page with parse5 to place the essay's own HTML; a page with
-    // none (no `raw` node) comes out of it as it went in, so it skips that (issue 8).
-    .use(() => {
-      const reparse = rehypeRaw()
-      return (tree: HastRoot, file: VFile) => (hasRaw(tree) ? reparse(tree, file) : tree)
+    // none (no `raw` node) comes out of it as it went in, so it skips that, and is not even loaded.
+    .use(() => async (tree: HastRoot, file: VFile) => {
+      if (!hasRaw(tree)) return tree
+      const {default: rehypeRaw} = await import('rehype-raw')
+      return rehypeRaw()(tree, file)
     })
     .use(() => (tree: HastRoot) => (options.trustHtml ? tree : sanitizeTree(tree)))
     // TeX math to MathML, which browsers render natively: no fonts, no stylesheet, no script.
-    .use(rehypeKatex, {output: 'mathml', strict: 'ignore', trust: false})
+    // KaTeX (~0.1 s to load) is loaded for essays with math only.
+    .use(() => async (tree: HastRoot, file: VFile) => {
+      if (!hasMath(tree)) return
+      const {default: rehypeKatex} = await import('rehype-katex')
+      rehypeKatex({output: 'mathml', strict: 'ignore', trust: false})(tree, file)
+    })
     .use(rehypeNotes, {mode: defaultClass === 'note' ? 'note' : 'in-text'})
     .use(rehypeToc)
     .use(rehypePermalinks)

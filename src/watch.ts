@@ -15,7 +15,7 @@ import path from 'node:path'
 import {VFile} from 'vfile'
 import {bibliographyFiles, conventionDirsFor, type BuildOptions, type EssayCache, type EssayResult, type buildEssay} from './build.js'
 import {resolveStyles} from './pipeline.js'
-import {renderStyle} from './citations/render.js'
+import {renderInThread} from './citations/pool.js'
 import {isInside} from './outputs/write.js'
 import {Exit} from './cli/shared.js'
 
@@ -52,7 +52,7 @@ export class BuildCache implements EssayCache {
   rebuilt = 0
   reused = 0
 
-  private render: RenderAll = (jobs) => jobs.map((job) => renderStyle(job))
+  private render: RenderAll = renderInThread
   /** Renders a style again only when its citations, works or XML changed (prose edits render nothing). */
   private readonly remembering = rememberingRenderer((jobs) => this.render(jobs))
 
@@ -65,7 +65,7 @@ export class BuildCache implements EssayCache {
       this.reused++
       return entry.result
     }
-    this.render = options.renderAll ?? ((jobs) => jobs.map((job) => renderStyle(job)))
+    this.render = options.renderAll ?? renderInThread
     const result = await run(source, slug, dir, {...options, renderAll: this.remembering})
     const after = inputsOf(source, slug, dir, result.file, options, snapshot)
     this.entries.set(source, {hash: after.hash, result, options, inputs: after.inputs})

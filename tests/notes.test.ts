@@ -79,3 +79,13 @@ test('under an in-text style, the same citations stay in the text and only the a
   const back = selectAll('section[data-style=apa] li[data-key=doe2020] a[role=doc-backlink]', tree).map((a) => toString(a))
   assert.deepEqual(back, ['¶ 1', '¶ 1'])
 })
+
+test('math is typeset as MathML whichever way it is written (KaTeX is loaded only then)', async () => {
+  const build = async (markdown: string) => (await buildEdition(new VFile({path: 'math.md', value: markdown}), {styles: ['apa']})).html ?? ''
+  const fenced = await build('# Maths\n\n```math\na^2 + b^2 = c^2\n```\n')
+  assert.match(fenced, /<math[^>]*display="block"/)
+  const inline = await build('Euler: $e^{i\\pi} + 1 = 0$.\n')
+  assert.match(inline, /<math[^>]*><semantics><mrow><msup><mi>e<\/mi>/)
+  const none = await build('No maths here, only US$ 5.\n')
+  assert.doesNotMatch(none, /<math/)
+})

@@ -217,3 +217,12 @@ let shared: RenderPool | undefined
 export function sharedRenderPool(): RenderPool {
   return (shared ??= createRenderPool())
 }
+
+/**
+ * Render style jobs one after another in this thread: what stands in when there is no pool.
+ * citeproc-js is loaded on first use, so that a process rendering on workers never loads it.
+ */
+export async function renderInThread(jobs: RenderJob[]): Promise<RenderedStyle[]> {
+  const {renderStyle} = await import('./render.js')
+  return jobs.map((job) => renderStyle(job))
+}

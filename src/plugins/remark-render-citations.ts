@@ -10,7 +10,8 @@
 import type {FootnoteDefinition, Nodes, Root} from 'mdast'
 import type {CiteNode} from 'mdast'
 import type {VFile} from 'vfile'
-import {renderStyle, type CslItem, type PlacedCitation, type RenderedCitation, type RenderedStyle} from '../citations/render.js'
+import type {CslItem, PlacedCitation, RenderedCitation, RenderedStyle, renderStyle} from '../citations/render.js'
+import {renderInThread} from '../citations/pool.js'
 import type {CslStyle} from '../citations/styles.js'
 import type {CiteNodeData, CitationPlace, RenderedCitations} from '../types.js'
 import {essayItem} from '../bibliography/essay-item.js'
@@ -82,7 +83,7 @@ function fallbackAuthor(item: CslItem | undefined): string {
 const noPrinted = /\[NO_PRINTED_FORM\]|\[CSL STYLE ERROR[^\]]*\]/g
 
 export default function remarkRenderCitations(options: Options) {
-  const renderAll = options.renderAll ?? ((jobs) => jobs.map((job) => renderStyle(job)))
+  const renderAll = options.renderAll ?? renderInThread
   return async function transformer(tree: Root, file: VFile) {
     const styles = options.styles
     const items = file.data.bibliography?.items ?? new Map<string, CslItem>()
