@@ -51,6 +51,7 @@ import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {sanitizeTree} from './util/sanitize.js'
 import {walkElements} from './util/hast.js'
+import type {HtmlMemo} from './util/html-memo.js'
 import {loadStyle, shippedStyleIds, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
 import type {renderStyle, RenderedStyle} from './citations/render.js'
 
@@ -69,6 +70,8 @@ export interface EditionOptions extends StyleLookup {
   assets?: {script: string; css: string}
   /** Render styles some other way (a worker pool). */
   renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[] | Promise<RenderedStyle[]>
+  /** Print the page reusing the blocks an earlier build of the same essay printed (rebuilds). */
+  htmlMemo?: HtmlMemo
   /** Told the time of each stage once it is done (`--verbose`). */
   onStage?: (name: string, ms: number) => void
 }
@@ -228,7 +231,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
     .use(rehypeDocument, {script: assets.script, css: assets.css, fallbackTitle: file.stem})
   const hast = (await toHtml.run(mdast as never, file)) as HastRoot
   stage('html')
-  const html = unified().use(rehypeStringify).stringify(hast, file)
+  const html = options.htmlMemo ? options.htmlMemo.stringify(hast) : unified().use(rehypeStringify).stringify(hast, file)
   stage('stringify')
   return {html: String(html), file}
 }

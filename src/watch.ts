@@ -16,6 +16,7 @@ import {VFile} from 'vfile'
 import {bibliographyFiles, conventionDirsFor, type BuildOptions, type EssayCache, type EssayResult, type buildEssay} from './build.js'
 import {resolveStyles} from './pipeline.js'
 import {renderInThread} from './citations/pool.js'
+import {HtmlMemo} from './util/html-memo.js'
 import {isInside} from './outputs/write.js'
 import {Exit} from './cli/shared.js'
 
@@ -53,6 +54,8 @@ export class BuildCache implements EssayCache {
   reused = 0
 
   private render: RenderAll = renderInThread
+  /** Each essay's printed blocks: a rebuild prints again only the blocks that changed. */
+  private readonly memos = new Map<string, HtmlMemo>()
   /** Renders a style again only when its citations, works or XML changed (prose edits render nothing). */
   private readonly remembering = rememberingRenderer((jobs) => this.render(jobs))
 
@@ -66,7 +69,9 @@ export class BuildCache implements EssayCache {
       return entry.result
     }
     this.render = options.renderAll ?? renderInThread
-    const result = await run(source, slug, dir, {...options, renderAll: this.remembering})
+    let htmlMemo = this.memos.get(source)
+    if (!htmlMemo) this.memos.set(source, (htmlMemo = new HtmlMemo()))
+    const result = await run(source, slug, dir, {...options, renderAll: this.remembering, htmlMemo})
     const after = inputsOf(source, slug, dir, result.file, options, snapshot)
     this.entries.set(source, {hash: after.hash, result, options, inputs: after.inputs})
     this.rebuilt++
@@ -82,6 +87,7 @@ export class BuildCache implements EssayCache {
 
   endRun(): void {
     for (const source of this.entries.keys()) if (!this.seen.has(source)) this.entries.delete(source)
+    for (const source of this.memos.keys()) if (!this.seen.has(source)) this.memos.delete(source)
   }
 
   has(source: string): boolean {

@@ -1,0 +1,70 @@
+/** Rebuilds print only what changed, and the page is byte for byte the one a cold build prints. */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import {fromHtml} from 'hast-util-from-html'
+import {toHtml} from 'hast-util-to-html'
+import {select} from 'hast-util-select'
+import type {Root} from 'hast'
+import {HtmlMemo} from '../src/util/html-memo.js'
+import {BuildCache} from '../src/watch.js'
+import {buildEssay} from '../src/build.js'
+import {buildDefaultEssay, defaultEssay, projectRoot, tempDir} from './helpers.js'
+
+const page = fs.readFileSync(buildDefaultEssay(), 'utf8')
+
+test('the memo prints the page as toHtml does, then reuses every block of an unchanged page', () => {
+  const tree = fromHtml(page)
+  const memo = new HtmlMemo()
+  assert.equal(memo.stringify(tree), toHtml(tree))
+  assert.ok(memo.lastRun.printed > 100, `blocks printed: ${memo.lastRun.printed}`)
+  assert.equal(memo.stringify(structuredClone(tree)), toHtml(tree))
+  assert.equal(memo.lastRun.printed, 0)
+  assert.ok(memo.lastRun.reused > 100)
+})
+
+test('an edited paragraph is printed again, alone, even when everything below it moved', () => {
+  const tree = fromHtml(page)
+  const memo = new HtmlMemo()
+  memo.stringify(tree)
+  const edited = structuredClone(tree)
+  const paragraph = select('article p', edited)!
+  paragraph.children.unshift({type: 'text', value: 'A new sentence. '})
+  // Positions shift below an edit; they are not part of what is printed.
+  const shift = (node: Root | Root['children'][number]) => {
+    if (node.position) node.position = {start: {...node.position.start, offset: (node.position.start.offset ?? 0) + 16}, end: node.position.end}
+    if ('children' in node) node.children.forEach(shift)
+  }
+  shift(edited)
+  assert.equal(memo.stringify(edited), toHtml(edited))
+  assert.equal(memo.lastRun.printed, 1)
+  assert.match(memo.stringify(edited), /A new sentence\. /)
+})
+
+test('a tree with raw HTML of its own is printed plainly, as toHtml prints it', () => {
+  const tree: Root = {type: 'root', children: [{type: 'element', tagName: 'p', properties: {}, children: [{type: 'raw', value: '<script>x</script>'}]}]}
+  assert.equal(new HtmlMemo().stringify(tree), toHtml(tree))
+  assert.doesNotMatch(new HtmlMemo().stringify(tree), /<script>/)
+})
+
+test('a watched rebuild after an edit writes the page a cold build writes', async () => {
+  const dir = tempDir()
+  const source = path.join(dir, 'essay.md')
+  fs.copyFileSync(defaultEssay, source)
+  const bibliography = [path.join(projectRoot, 'bibliography/russia-warms-up-to-pakistan.json')]
+  const cache = new BuildCache()
+  cache.beginRun()
+  await buildEssay(source, 'essay', '', {cache, bibliography})
+  cache.endRun()
+  const markdown = fs.readFileSync(source, 'utf8')
+  const at = markdown.indexOf('\n\n', markdown.length / 2) + 2
+  fs.writeFileSync(source, `${markdown.slice(0, at)}An added paragraph, citing nothing.\n\n${markdown.slice(at)}`)
+  cache.beginRun()
+  const rebuilt = await buildEssay(source, 'essay', '', {cache, bibliography})
+  cache.endRun()
+  const cold = await buildEssay(source, 'essay', '', {bibliography})
+  assert.ok(rebuilt.ok && cold.ok)
+  assert.match(String(rebuilt.outputs.get('index.html')), /An added paragraph, citing nothing\./)
+  assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'))
+})
