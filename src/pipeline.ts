@@ -52,6 +52,7 @@ import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {sanitizeTree} from './util/sanitize.js'
 import {walkElements} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
+import type {MarkdownMemo} from './util/markdown-memo.js'
 import {loadStyle, shippedStyleIds, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
 import type {renderStyle, RenderedStyle} from './citations/render.js'
 
@@ -70,6 +71,8 @@ export interface EditionOptions extends StyleLookup {
   assets?: {script: string; css: string}
   /** Render styles some other way (a worker pool). */
   renderAll?: (jobs: Array<Parameters<typeof renderStyle>[0]>) => RenderedStyle[] | Promise<RenderedStyle[]>
+  /** Parse reusing the chunks an earlier build of the same essay parsed (rebuilds). */
+  markdownMemo?: MarkdownMemo
   /** Print the page reusing the blocks an earlier build of the same essay printed (rebuilds). */
   htmlMemo?: HtmlMemo
   /** Told the time of each stage once it is done (`--verbose`). */
@@ -185,8 +188,8 @@ function hasMath(tree: HastRoot): boolean {
 export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile}> {
   const assets = options.assets ?? clientAssets()
   const stage = stageTimer(options.onStage)
-  const markdown = parser({frontMatter: startsWithFrontMatter(String(file.value))})
-  const mdast = markdown.parse(file)
+  const frontMatter = startsWithFrontMatter(String(file.value))
+  const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter}).parse(file)
   stage('parse')
   const front = unified().use(remarkPandocDollarMath).use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
   await front.run(mdast, file)

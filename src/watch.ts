@@ -14,9 +14,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {bibliographyFiles, conventionDirsFor, type BuildOptions, type EssayCache, type EssayResult, type buildEssay} from './build.js'
-import {resolveStyles} from './pipeline.js'
+import {parser, resolveStyles} from './pipeline.js'
 import {renderInThread} from './citations/pool.js'
 import {HtmlMemo} from './util/html-memo.js'
+import {MarkdownMemo} from './util/markdown-memo.js'
 import {isInside} from './outputs/write.js'
 import {Exit} from './cli/shared.js'
 
@@ -54,8 +55,8 @@ export class BuildCache implements EssayCache {
   reused = 0
 
   private render: RenderAll = renderInThread
-  /** Each essay's printed blocks: a rebuild prints again only the blocks that changed. */
-  private readonly memos = new Map<string, HtmlMemo>()
+  /** Each essay's parsed chunks and printed blocks: a rebuild redoes only what changed. */
+  private readonly memos = new Map<string, {markdownMemo: MarkdownMemo; htmlMemo: HtmlMemo}>()
   /** Renders a style again only when its citations, works or XML changed (prose edits render nothing). */
   private readonly remembering = rememberingRenderer((jobs) => this.render(jobs))
 
@@ -69,9 +70,12 @@ export class BuildCache implements EssayCache {
       return entry.result
     }
     this.render = options.renderAll ?? renderInThread
-    let htmlMemo = this.memos.get(source)
-    if (!htmlMemo) this.memos.set(source, (htmlMemo = new HtmlMemo()))
-    const result = await run(source, slug, dir, {...options, renderAll: this.remembering, htmlMemo})
+    let memos = this.memos.get(source)
+    if (!memos) {
+      memos = {markdownMemo: new MarkdownMemo((markdown, frontMatter) => parser({frontMatter}).parse(markdown)), htmlMemo: new HtmlMemo()}
+      this.memos.set(source, memos)
+    }
+    const result = await run(source, slug, dir, {...options, renderAll: this.remembering, ...memos})
     const after = inputsOf(source, slug, dir, result.file, options, snapshot)
     this.entries.set(source, {hash: after.hash, result, options, inputs: after.inputs})
     this.rebuilt++
