@@ -6,8 +6,9 @@
  * `pandoc --citeproc --csl STYLE.csl`, once per shipped style, one after another. Runs alternate
  * (ours, Pandoc, ours, Pandoc ...) and the table shows medians: wall time, peak memory (the
  * largest resident set, from GNU time, else /proc/PID/status VmHWM), the ratio ours/Pandoc and the
- * cost per citation. Then the page budget: the default essay's page with the nine styles, and the
- * client script.
+ * cost per citation; for medium and large, three watched rebuilds (`build --watch`) after a
+ * one-paragraph edit, against the cold build. Then the page budget: the default essay's page with
+ * the nine styles, and the client script.
  *
  *   npm run bench [-- --sizes small,medium,large] [--reps N] [--json]
  */
@@ -33,7 +34,9 @@ export const budget = {
   pageBytes: 250 * KB,
   scriptBytes: 8 * KB,
   /** Large over medium, per citation: "no worse than linear", with room for noise. */
-  growth: 1.25
+  growth: 1.25,
+  /** Large corpus: a watched rebuild after a one-paragraph edit, at most this share of a cold build. */
+  rebuild: 0.1
 }
 
 interface Run {
@@ -96,6 +99,55 @@ async function measure(command: string, args: string[], cwd: string, time: strin
   return {wallMs, peakBytes: peak, code}
 }
 
+/**
+ * `essay-edition build --watch` on a copy of the corpus, from outside: after the first build, a
+ * sentence is added to a paragraph in the middle of the essay, and the time is taken from the
+ * write to the line the build prints when done (the watcher's 80 ms quiet spell included).
+ */
+async function measureRebuilds(md: string, work: string, edits: number): Promise<number[]> {
+  const dir = fs.mkdtempSync(path.join(work, 'watch-'))
+  for (const name of fs.readdirSync(path.dirname(md))) {
+    if (name.startsWith(path.basename(md, '.md') + '.')) fs.copyFileSync(path.join(path.dirname(md), name), path.join(dir, name))
+  }
+  const essay = path.join(dir, path.basename(md))
+  const child = spawn(process.execPath, [cli, 'build', essay, '--out', path.join(dir, 'out'), '--watch', '--verbose'], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']})
+  let stderr = ''
+  let waiting: {pattern: RegExp; from: number; resolve: () => void} | undefined
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    if (waiting && waiting.pattern.test(stderr.slice(waiting.from))) {
+      const done = waiting
+      waiting = undefined
+      done.resolve()
+    }
+  })
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()))
+  const until = (pattern: RegExp, from: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (pattern.test(stderr.slice(from))) return resolve()
+      waiting = {pattern, from, resolve}
+      void closed.then(() => reject(new Error(`essay-edition build --watch stopped:\n${stderr.slice(-2000)}`)))
+    })
+  const times: number[] = []
+  try {
+    await until(/watching \d+ folders? for changes/, 0)
+    for (let edit = 1; edit <= edits; edit++) {
+      const markdown = fs.readFileSync(essay, 'utf8')
+      const at = markdown.indexOf('\n\n', Math.floor(markdown.length / 2)) + 2
+      const from = stderr.length
+      const started = process.hrtime.bigint()
+      fs.writeFileSync(essay, `${markdown.slice(0, at)}An added sentence, edit ${edit}. ${markdown.slice(at)}`)
+      await until(/built 1 of 1 essay/, from)
+      times.push(Number(process.hrtime.bigint() - started) / 1e6)
+    }
+  } finally {
+    child.kill('SIGINT')
+    await closed
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
+  return times
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
@@ -110,6 +162,8 @@ export interface SizeResult {
   markdownBytes: number
   reps: number
   ours: {wallMs: number; peakBytes: number; runsMs: number[]; msPerCitation: number}
+  /** `build --watch` after a one-paragraph edit: median time, the runs, and its share of a cold build. */
+  rebuild?: {wallMs: number; runsMs: number[]; ofCold: number}
   pandoc?: {wallMs: number; peakBytes: number; runsMs: number[]; msPerCitation: number; perStyleMs: Record<string, number>}
   ratio?: number
 }
@@ -122,7 +176,7 @@ export interface BenchResult {
   growth?: {mediumMsPerCitation: number; largeMsPerCitation: number; factor: number}
   page: {essay: string; bytes: number; limit: number; ok: boolean}
   script: {file: string; bytes: number; limit: number; ok: boolean}
-  targets: {ratio?: boolean; memory?: boolean; growth?: boolean}
+  targets: {ratio?: boolean; memory?: boolean; growth?: boolean; rebuild?: boolean}
 }
 
 async function benchSize(size: SizeName, reps: number, work: string, time: string | undefined, pandoc: boolean, log: (line: string) => void): Promise<SizeResult> {
@@ -163,6 +217,11 @@ async function benchSize(size: SizeName, reps: number, work: string, time: strin
     markdownBytes: Buffer.byteLength(corpus.markdown),
     reps,
     ours: {wallMs: oursMs, peakBytes: median(ours.map((r) => r.peakBytes)), runsMs: ours.map((r) => r.wallMs), msPerCitation: oursMs / corpus.citations}
+  }
+  if (size !== 'small') {
+    const runs = await measureRebuilds(md, work, 3)
+    result.rebuild = {wallMs: median(runs), runsMs: runs, ofCold: median(runs) / oursMs}
+    log(`  ${size}: watched rebuilds after a paragraph edit ${runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`)
   }
   if (theirs.length > 0) {
     const pandocMs = median(theirs.map((r) => r.total))
@@ -215,7 +274,8 @@ export async function bench(options: {sizes: SizeName[]; reps?: number; log?: (l
       targets: {
         ...(medium?.ratio !== undefined ? {ratio: medium.ratio <= budget.ratio} : {}),
         ...(medium ? {memory: results.every((r) => r.size === 'large' || r.ours.peakBytes <= budget.peakBytes)} : {}),
-        ...(growth ? {growth: growth.factor <= budget.growth} : {})
+        ...(growth ? {growth: growth.factor <= budget.growth} : {}),
+        ...(large?.rebuild ? {rebuild: large.rebuild.ofCold <= budget.rebuild} : {})
       }
     }
   } finally {
@@ -228,12 +288,12 @@ export function table(result: BenchResult): string {
   const s = (ms: number) => (ms / 1000).toFixed(2)
   const mib = (bytes: number) => (bytes / MiB).toFixed(0)
   const lines = [
-    `| corpus | notes / works / citations | essay-edition, 9 styles | peak | Pandoc, 9 styles one after another | peak | ours / Pandoc | ms per citation, ours / Pandoc |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`
+    `| corpus | notes / works / citations | essay-edition, 9 styles | peak | Pandoc, 9 styles one after another | peak | ours / Pandoc | ms per citation, ours / Pandoc | watched rebuild after a paragraph edit (share of cold) |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`
   ]
   for (const r of result.sizes) {
     lines.push(
-      `| ${r.size} | ${r.notes} / ${r.works} / ${r.citations} | ${s(r.ours.wallMs)} s | ${mib(r.ours.peakBytes)} MiB | ${r.pandoc ? `${s(r.pandoc.wallMs)} s` : '–'} | ${r.pandoc ? `${mib(r.pandoc.peakBytes)} MiB` : '–'} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : '–'} | ${r.ours.msPerCitation.toFixed(2)} / ${r.pandoc ? r.pandoc.msPerCitation.toFixed(2) : '–'} |`
+      `| ${r.size} | ${r.notes} / ${r.works} / ${r.citations} | ${s(r.ours.wallMs)} s | ${mib(r.ours.peakBytes)} MiB | ${r.pandoc ? `${s(r.pandoc.wallMs)} s` : '–'} | ${r.pandoc ? `${mib(r.pandoc.peakBytes)} MiB` : '–'} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : '–'} | ${r.ours.msPerCitation.toFixed(2)} / ${r.pandoc ? r.pandoc.msPerCitation.toFixed(2) : '–'} | ${r.rebuild ? `${s(r.rebuild.wallMs)} s (${r.rebuild.ofCold.toFixed(2)})` : '–'} |`
     )
   }
   return lines.join('\n')
@@ -250,6 +310,8 @@ function summary(result: BenchResult): string {
   const medium = result.sizes.find((r) => r.size === 'medium')
   if (medium?.ratio !== undefined) lines.push(`medium: ours / Pandoc ${medium.ratio.toFixed(2)} (target ≤ ${budget.ratio}) ${ok(result.targets.ratio)}`)
   if (medium) lines.push(`medium: peak memory ${(medium.ours.peakBytes / MiB).toFixed(0)} MiB (target ≤ ${budget.peakBytes / MiB} MiB) ${ok(result.targets.memory)}`)
+  const large = result.sizes.find((r) => r.size === 'large')
+  if (large?.rebuild) lines.push(`large: watched rebuild after a paragraph edit ${(large.rebuild.wallMs / 1000).toFixed(2)} s, ${large.rebuild.ofCold.toFixed(3)} of a cold build (target ≤ ${budget.rebuild}) ${ok(result.targets.rebuild)}`)
   if (result.growth) lines.push(`large / medium, per citation: ${result.growth.factor.toFixed(2)} (linear is 1; target ≤ ${budget.growth}) ${ok(result.targets.growth)}`)
   lines.push(`page: ${result.page.essay} with ${result.styles.length} styles, ${(result.page.bytes / KB).toFixed(1)} KB (${result.page.bytes} bytes; limit ${result.page.limit / KB} KB) ${ok(result.page.ok)}`)
   lines.push(`client script: ${result.script.file}, ${(result.script.bytes / KB).toFixed(1)} KB minified (${result.script.bytes} bytes; limit ${result.script.limit / KB} KB) ${ok(result.script.ok)}`)
