@@ -14,6 +14,9 @@
  *    those tags contains (`<`, straight quotes, the locale's quotes, ’) leaves it unchanged.
  * 4. HTML escaping. `text_escape` runs five replacements, mostly on empty strings; text with
  *    nothing to replace is returned as it is.
+ * 5. The top of a stack. `CSL.Stack.prototype.value` (millions of calls) returns
+ *    `this.mystack.slice(-1)[0]`, copying the last element into a new array to read it back;
+ *    indexing the last element reads the same value without the copy.
  */
 import {createRequire} from 'node:module'
 
@@ -24,6 +27,9 @@ interface CiteprocState {
 interface FlipFlopper {
   processTags(blob: {blobs: unknown}): void
 }
+interface CiteprocStack {
+  mystack: unknown
+}
 interface Citeproc {
   toLocaleLowerCase(this: CiteprocState, str: string): string
   toLocaleUpperCase(this: CiteprocState, str: string): string
@@ -32,6 +38,7 @@ interface Citeproc {
   SUPERSCRIPTS_REGEXP: RegExp
   Util: {FlipFlopper: new (state: CiteprocState) => FlipFlopper}
   Output: {Formats: {html: {text_escape(text: string): string}}}
+  Stack: {prototype: {value(this: CiteprocStack): unknown}}
   [key: symbol]: unknown
 }
 
@@ -103,5 +110,14 @@ export function speedUpCiteproc(): void {
     if (!text) return ''
     if (!needsEscape.test(text) && !superscript.test(text)) return text
     return escape.call(this, text)
+  }
+
+  // `mystack` is always an array (set to [] by the constructor, `clear` and `Output.Queue.string`);
+  // for an array, slice(-1)[0] is its last element, or undefined when it is empty.
+  const stackValue = CSL.Stack.prototype.value
+  CSL.Stack.prototype.value = function () {
+    const stack = this.mystack
+    if (!Array.isArray(stack)) return stackValue.call(this)
+    return stack.length > 0 ? stack[stack.length - 1] : undefined
   }
 }
