@@ -42,8 +42,9 @@
  * 9. Text case. The formatters `lowercase`, `uppercase`, `sentence`, `title`,
  *    `capitalize-first` and `capitalize-all` of `CSL.Output.Formatters` map a string to a string
  *    through citeproc's text-case engine, reading only the string, the case conversions, and
- *    (`title`) the locale's stop-word expression, which keys a memo of its own (it is only
- *    matched with String.prototype.match, which leaves its lastIndex at 0).
+ *    (`title`) the locale's stop-word expression, whose source and flags key a memo of their own
+ *    (it is only matched with String.prototype.match, which depends on nothing else and leaves
+ *    its lastIndex at 0).
  */
 import {createRequire} from 'node:module'
 
@@ -283,22 +284,31 @@ export function speedUpCiteproc(): void {
   }
 
   const formatters = CSL.Output.Formatters
+  // Source and flags of each stop-word expression (neither can change).
+  const stopWordKeys = new WeakMap<RegExp, string>()
   for (const kind of ['lowercase', 'uppercase', 'sentence', 'title', 'capitalize-first', 'capitalize-all']) {
     const format = formatters[kind] as TextCase | undefined
     if (typeof format !== 'function') continue
-    // By stop-word expression (`title` only; the others use none).
-    const memos = new Map<unknown, Map<string, unknown>>()
+    // By stop-word expression (`title` only; the others use none): each engine builds its own,
+    // from the same words, so they are told apart by source and flags.
+    const memos = new Map<string, Map<string, unknown>>()
     formatters[kind] = function (this: unknown, state, text) {
       if (typeof text !== 'string' || !plainCaseIn(state)) return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
-      let stopWords: unknown
+      let stopWords = ''
       if (kind === 'title') {
         // As `title` reads it: state.locale[state.opt.lang].opts["skip-words-regexp"].
+        let rex: unknown
         try {
-          stopWords = state.locale![state.opt!.lang!]!.opts!['skip-words-regexp']
+          rex = state.locale![state.opt!.lang!]!.opts!['skip-words-regexp']
         } catch {
           return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
         }
-        if (stopWords !== undefined && !(stopWords instanceof RegExp)) return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
+        if (rex === undefined) stopWords = 'none'
+        else if (rex instanceof RegExp && Object.getPrototypeOf(rex) === RegExp.prototype) {
+          let known = stopWordKeys.get(rex)
+          if (known === undefined) stopWordKeys.set(rex, (known = `/${rex.flags}/${rex.source}`))
+          stopWords = known
+        } else return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
       }
       let memo = memos.get(stopWords)
       if (!memo) memos.set(stopWords, (memo = new Map()))
