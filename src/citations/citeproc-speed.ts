@@ -14,6 +14,37 @@
  *    those tags contains (`<`, straight quotes, the locale's quotes, ’) leaves it unchanged.
  * 4. HTML escaping. `text_escape` runs five replacements, mostly on empty strings; text with
  *    nothing to replace is returned as it is.
+ * 5. The top of a stack. `CSL.Stack.prototype.value` (millions of calls) returns
+ *    `this.mystack.slice(-1)[0]`, copying the last element into a new array to read it back;
+ *    indexing the last element reads the same value without the copy.
+ * 6. Running a token. `CSL.tokenExec` (over a million calls) allocates a closure, `record`, on
+ *    every call to set the jump state after a test; the same statements written inline do the
+ *    same in the same order without it.
+ *
+ * Memos (7-9). Rendering a work again (for its ambiguous form, sort keys, each citation and its
+ * entry) repeats the same pure string work on the same names and titles tens of times. Each memo
+ * below stores the results of one such function, keyed by every input the function reads, and is
+ * used only where that function provably reads nothing else: its case conversions then follow
+ * the shortcut of (1) (the document's language is not one V8 cases by locale, and those two
+ * functions are still ours), and its arguments are of the types it was written for. Otherwise,
+ * and on a miss, citeproc's own function runs. Each memo is emptied when it reaches
+ * `memoLimit` entries, so that a long-running process does not grow without bound.
+ * 7. Initials. `CSL.Util.Names.initializeWith(state, name, terminator, normalizeOnly)` (tens of
+ *    thousands of calls, mostly from the names registry, for a few hundred distinct names) reads,
+ *    besides its arguments, only `state.opt['initialize-with-hyphen']` (compared with false) and
+ *    the case conversion; the memo key holds all of them.
+ * 8. Name particles. `CSL.parseParticles(name)` splits "van", "de la" and the like off a name
+ *    object, reading `family`, `given`, `suffix` and `dropping-particle` and assigning some of its
+ *    fields. On a miss it runs on a copy of those four fields behind a Proxy that records each
+ *    assignment (and gives up if the function reads anything else, or enumerates, deletes or
+ *    defines properties); the recorded assignments are then made on the name, in order, as the
+ *    function would have made them, and replayed for later names with the same four values.
+ * 9. Text case. The formatters `lowercase`, `uppercase`, `sentence`, `title`,
+ *    `capitalize-first` and `capitalize-all` of `CSL.Output.Formatters` map a string to a string
+ *    through citeproc's text-case engine, reading only the string, the case conversions, and
+ *    (`title`) the locale's stop-word expression, whose source and flags key a memo of their own
+ *    (it is only matched with String.prototype.match, which depends on nothing else and leaves
+ *    its lastIndex at 0).
  */
 import {createRequire} from 'node:module'
 
@@ -24,14 +55,37 @@ interface CiteprocState {
 interface FlipFlopper {
   processTags(blob: {blobs: unknown}): void
 }
+interface CiteprocStack {
+  mystack: unknown
+}
+interface CiteprocToken {
+  next: unknown
+  test?: (Item: unknown, item: unknown) => unknown
+  succeed: unknown
+  fail: unknown
+  execs: Array<(this: CiteprocToken, state: unknown, Item: unknown, item: unknown) => unknown>
+}
+type NameFields = Record<string, unknown>
+interface CiteprocNames {
+  initializeWith(this: CiteprocNames, state: CiteprocEngineState, name: unknown, terminator?: unknown, normalizeOnly?: unknown): string
+}
+interface CiteprocEngineState {
+  tmp?: {lang_array?: unknown}
+  opt?: Record<string, unknown> & {lang?: string}
+  locale?: Record<string, {opts?: Record<string, unknown>}>
+}
+type TextCase = (this: unknown, state: CiteprocEngineState, text: unknown) => unknown
 interface Citeproc {
   toLocaleLowerCase(this: CiteprocState, str: string): string
   toLocaleUpperCase(this: CiteprocState, str: string): string
   getSortCompare(this: CiteprocState, defaultLocale?: string): (a: string, b: string) => number
   stringCompare?: (a: string, b: string) => number
   SUPERSCRIPTS_REGEXP: RegExp
-  Util: {FlipFlopper: new (state: CiteprocState) => FlipFlopper}
-  Output: {Formats: {html: {text_escape(text: string): string}}}
+  Util: {FlipFlopper: new (state: CiteprocState) => FlipFlopper; Names: CiteprocNames}
+  Output: {Formats: {html: {text_escape(text: string): string}}; Formatters: Record<string, unknown>}
+  parseParticles(this: unknown, name: NameFields): void
+  Stack: {prototype: {value(this: CiteprocStack): unknown}}
+  tokenExec(this: {tmp: {jump: {replace(value: string): void}}}, token: CiteprocToken, Item: unknown, item: unknown): unknown
   [key: symbol]: unknown
 }
 
@@ -50,18 +104,39 @@ function plainCase(langs: unknown): boolean {
   return language !== undefined && !localeCased.test(language)
 }
 
+/** Entries a memo holds before it is emptied. */
+const memoLimit = 50_000
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+  if (memo.size >= memoLimit) memo.clear()
+  memo.set(key, value)
+  return value
+}
+
+/** An unambiguous key part for a string or undefined; undefined for any other value. */
+function keyPart(value: unknown): string | undefined {
+  if (value === undefined) return 'u'
+  if (typeof value === 'string') return `s${value.length}:${value}`
+  return undefined
+}
+
 export function speedUpCiteproc(): void {
   if (CSL[done]) return
   CSL[done] = true
 
   const lower = CSL.toLocaleLowerCase
   const upper = CSL.toLocaleUpperCase
-  CSL.toLocaleLowerCase = function (str) {
+  const fastLower: Citeproc['toLocaleLowerCase'] = function (str) {
     return plainCase(this?.tmp?.lang_array) ? str.toLowerCase() : lower.call(this, str)
   }
-  CSL.toLocaleUpperCase = function (str) {
+  const fastUpper: Citeproc['toLocaleUpperCase'] = function (str) {
     return plainCase(this?.tmp?.lang_array) ? str.toUpperCase() : upper.call(this, str)
   }
+  CSL.toLocaleLowerCase = fastLower
+  CSL.toLocaleUpperCase = fastUpper
+  /** Case conversions under `state` are plain toLowerCase/toUpperCase (see 1). */
+  const plainCaseIn = (state: CiteprocEngineState | undefined) =>
+    CSL.toLocaleLowerCase === fastLower && CSL.toLocaleUpperCase === fastUpper && plainCase(state?.tmp?.lang_array)
 
   const getSortCompare = CSL.getSortCompare
   CSL.getSortCompare = function (defaultLocale) {
@@ -103,5 +178,142 @@ export function speedUpCiteproc(): void {
     if (!text) return ''
     if (!needsEscape.test(text) && !superscript.test(text)) return text
     return escape.call(this, text)
+  }
+
+  // `mystack` is always an array (set to [] by the constructor, `clear` and `Output.Queue.string`);
+  // for an array, slice(-1)[0] is its last element, or undefined when it is empty.
+  const stackValue = CSL.Stack.prototype.value
+  CSL.Stack.prototype.value = function () {
+    const stack = this.mystack
+    if (!Array.isArray(stack)) return stackValue.call(this)
+    return stack.length > 0 ? stack[stack.length - 1] : undefined
+  }
+
+  // citeproc's tokenExec, statement for statement, with `record` inlined (and its disabled debug
+  // printing left out): the test runs as a method of the token, then each exec in turn; the last
+  // truthy value an exec returns is the next token.
+  CSL.tokenExec = function (token, Item, item) {
+    let next = token.next
+    if (token.test) {
+      if (token.test(Item, item)) {
+        this.tmp.jump.replace('succeed')
+        next = token.succeed
+      } else {
+        this.tmp.jump.replace('fail')
+        next = token.fail
+      }
+    }
+    for (let i = 0, ilen = token.execs.length; i < ilen; i++) {
+      const maybenext = token.execs[i]!.call(token, this, Item, item)
+      if (maybenext) next = maybenext
+    }
+    return next
+  }
+
+  const Names = CSL.Util.Names
+  const initializeWith = Names.initializeWith
+  const initials = new Map<string, string>()
+  Names.initializeWith = function (state, name, terminator, normalizeOnly) {
+    if (this !== Names || typeof name !== 'string' || !(terminator === undefined || terminator === null || typeof terminator === 'string') || typeof state?.opt !== 'object' || state.opt === null || !plainCaseIn(state)) {
+      return initializeWith.call(this, state, name, terminator, normalizeOnly)
+    }
+    // citeproc: `if (!terminator) terminator = ""`, `if (state.opt["initialize-with-hyphen"] === false)`, `if (normalizeOnly)`.
+    const term = terminator || ''
+    const key = `${state.opt['initialize-with-hyphen'] === false ? 'n' : 'h'}${normalizeOnly ? 'N' : 'I'}${term.length}:${term}${name}`
+    const known = initials.get(key)
+    return known !== undefined ? known : remember(initials, key, initializeWith.call(this, state, name, terminator, normalizeOnly))
+  }
+
+  const parseParticles = CSL.parseParticles
+  const particleFields = new Set(['family', 'given', 'suffix', 'dropping-particle'])
+  const particles = new Map<string, Array<[string, unknown]> | null>()
+  CSL.parseParticles = function (name) {
+    if (typeof name !== 'object' || name === null) return parseParticles.apply(this, arguments as unknown as [NameFields])
+    const family = keyPart(name.family)
+    const given = keyPart(name.given)
+    const suffix = keyPart(name.suffix)
+    const dropping = keyPart(name['dropping-particle'])
+    if (family === undefined || given === undefined || suffix === undefined || dropping === undefined) {
+      return parseParticles.apply(this, arguments as unknown as [NameFields])
+    }
+    const key = family + given + suffix + dropping
+    let assignments = particles.get(key)
+    if (assignments === undefined) {
+      // Run citeproc's function on a copy of the four fields, recording what it assigns.
+      const copy: NameFields = {}
+      for (const field of particleFields) copy[field] = name[field]
+      const recorded: Array<[string, unknown]> = []
+      let faithful = true
+      const unfaithful = () => {
+        faithful = false
+        return false
+      }
+      const probe = new Proxy(copy, {
+        // The copy itself (not the Proxy) receives the reads and assignments.
+        get(target, field) {
+          if (typeof field !== 'string' || !particleFields.has(field)) faithful = false
+          return Reflect.get(target, field)
+        },
+        set(target, field, value) {
+          if (typeof field !== 'string') faithful = false
+          else recorded.push([field, value])
+          return Reflect.set(target, field, value)
+        },
+        has: unfaithful,
+        deleteProperty: unfaithful,
+        defineProperty: unfaithful,
+        ownKeys(target) {
+          faithful = false
+          return Reflect.ownKeys(target)
+        },
+        getOwnPropertyDescriptor(target, field) {
+          faithful = false
+          return Reflect.getOwnPropertyDescriptor(target, field)
+        }
+      })
+      try {
+        parseParticles.call(this, probe)
+      } catch {
+        faithful = false
+      }
+      assignments = remember(particles, key, faithful ? recorded : null)
+    }
+    if (assignments === null) return parseParticles.apply(this, arguments as unknown as [NameFields])
+    for (const [field, value] of assignments) name[field] = value
+    return undefined
+  }
+
+  const formatters = CSL.Output.Formatters
+  // Source and flags of each stop-word expression (neither can change).
+  const stopWordKeys = new WeakMap<RegExp, string>()
+  for (const kind of ['lowercase', 'uppercase', 'sentence', 'title', 'capitalize-first', 'capitalize-all']) {
+    const format = formatters[kind] as TextCase | undefined
+    if (typeof format !== 'function') continue
+    // By stop-word expression (`title` only; the others use none): each engine builds its own,
+    // from the same words, so they are told apart by source and flags.
+    const memos = new Map<string, Map<string, unknown>>()
+    formatters[kind] = function (this: unknown, state, text) {
+      if (typeof text !== 'string' || !plainCaseIn(state)) return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
+      let stopWords = ''
+      if (kind === 'title') {
+        // As `title` reads it: state.locale[state.opt.lang].opts["skip-words-regexp"].
+        let rex: unknown
+        try {
+          rex = state.locale![state.opt!.lang!]!.opts!['skip-words-regexp']
+        } catch {
+          return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
+        }
+        if (rex === undefined) stopWords = 'none'
+        else if (rex instanceof RegExp && Object.getPrototypeOf(rex) === RegExp.prototype) {
+          let known = stopWordKeys.get(rex)
+          if (known === undefined) stopWordKeys.set(rex, (known = `/${rex.flags}/${rex.source}`))
+          stopWords = known
+        } else return format.apply(this, arguments as unknown as [CiteprocEngineState, unknown])
+      }
+      let memo = memos.get(stopWords)
+      if (!memo) memos.set(stopWords, (memo = new Map()))
+      const known = memo.get(text)
+      return known !== undefined ? known : remember(memo, text, format.call(this, state, text))
+    } as TextCase
   }
 }

@@ -149,6 +149,13 @@ function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<st
 /**
  * Wrap each item's part of a rendered cluster in `<span data-cite-item="N">`. citeproc's citation
  * wrapper drops the layout's affixes, so the wrapped rendering is matched back into the plain one.
+ *
+ * Why two renderings and not one: the wrapper puts a level of its own around each item, and
+ * without the layout's affixes citeproc's punctuation passes (clean_up_csl_flaws) see another
+ * tree; the plain rendering is not the wrapped one with the affixes added back. An item suffix
+ * ending in "." under a layout suffix "." shows it: plain "…, and elsewhere." against wrapped
+ * "…, and elsewhere." + "." once the affixes are added. Neither rendering can be derived from
+ * the other without running citeproc's getCitationCluster again.
  */
 function markItems(engine: CiteprocEngine, plain: string, input: Array<Record<string, unknown>>): string {
   if (input.length === 1) return `<span data-cite-item="0">${plain}</span>`
