@@ -50,7 +50,7 @@ import rehypeDocument from './plugins/rehype-document.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {sanitizeTree} from './util/sanitize.js'
-import {walkElements} from './util/hast.js'
+import {hasRaw, walkElements} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
 import type {MarkdownMemo} from './util/markdown-memo.js'
 import {loadStyle, shippedStyleIds, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
@@ -168,11 +168,6 @@ export function resolveStyles(file: VFile, options: EditionOptions): {styles: Cs
 }
 
 /** True when a hast tree holds raw HTML (the essay's own, kept by remark-rehype). */
-function hasRaw(node: HastRoot | HastRoot['children'][number]): boolean {
-  if (node.type === 'raw') return true
-  return 'children' in node && node.children.some((child) => hasRaw(child as HastRoot['children'][number]))
-}
-
 /** Whether the tree holds math for rehype-katex (its classes: `language-math`, `math-inline`, `math-display`). */
 function hasMath(tree: HastRoot): boolean {
   let found = false

@@ -3,7 +3,7 @@
  * are the essay's own (numbered `p-N` and cited as "¶ N").
  */
 import crypto from 'node:crypto'
-import type {Element, ElementContent, Root} from 'hast'
+import type {Element, ElementContent, Nodes, Root} from 'hast'
 
 export function el(tagName: string, properties: Element['properties'] = {}, children: ElementContent[] = []): Element {
   return {type: 'element', tagName, properties, children}
@@ -40,6 +40,12 @@ export function walkElements(tree: Root | Element, visitor: (node: Element, ance
     ancestors.pop()
   }
   walk(tree)
+}
+
+/** Whether a tree holds `raw` nodes (HTML as a string: the essay's own, before it is parsed). */
+export function hasRaw(node: Nodes): boolean {
+  if (node.type === 'raw') return true
+  return 'children' in node && node.children.some((child) => hasRaw(child))
 }
 
 /** A Content-Security-Policy source for an inline script or style: `'sha256-...'`. */

@@ -14,13 +14,9 @@
 import crypto from 'node:crypto'
 import type {Element, Nodes, Root, RootContent} from 'hast'
 import {toHtml} from 'hast-util-to-html'
+import {hasRaw} from './hast.js'
 
 const containers = new Set(['html', 'body', 'main', 'article', 'section', 'div', 'nav', 'ol', 'ul'])
-
-function hasRaw(node: Nodes): boolean {
-  if (node.type === 'raw') return true
-  return 'children' in node && node.children.some((child) => hasRaw(child))
-}
 
 export class HtmlMemo {
   /** Printed blocks of the last build, by hash of their tree. */
