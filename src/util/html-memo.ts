@@ -24,7 +24,10 @@ export class HtmlMemo {
   /** Blocks printed and blocks reused by the last `stringify` (for tests and `--verbose`). */
   lastRun = {printed: 0, reused: 0}
 
-  /** The page as `toHtml(tree)` prints it, reusing blocks printed by the previous call. */
+  /**
+   * The page as `toHtml(tree)` prints it, reusing blocks printed by the previous call. Drops the
+   * `position` of every node of `tree` (it is meant to be printed last; positions change no HTML).
+   */
   stringify(tree: Root): string {
     if (hasRaw(tree)) return toHtml(tree)
     const previous = this.printed
