@@ -115,8 +115,8 @@ function remember<T>(memo: Map<string, T>, key: string, value: T): T {
 }
 
 /**
- * A memo keyed by four values, held in nested Maps: no key strings are built (the strings
- * citeproc passes are the same ones again and again, and V8 keeps their hashes).
+ * A memo keyed by four values, held in nested Maps, so that a lookup builds no key string and
+ * allocates nothing (with a key string built per call, these two memos took twice as long).
  */
 class Memo4<T> {
   private root = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, T>>>>()
