@@ -1,5 +1,5 @@
 /**
- * Faster paths through four hot spots of citeproc-js 2.4 (issue 8), each returning exactly what
+ * Faster paths through hot spots of citeproc-js 2.4 (issue 8), each returning exactly what
  * citeproc's own code returns; where a shortcut cannot be sure, citeproc's code runs.
  *
  * 1. Case conversion. `CSL.toLocaleLowerCase` calls `str.toLocaleLowerCase(langArray)`, which
@@ -22,12 +22,12 @@
  *    same in the same order without it.
  *
  * Memos (7-9). Rendering a work again (for its ambiguous form, sort keys, each citation and its
- * entry) repeats the same pure string work on the same names and titles tens of times. Each memo
+ * entry) repeats the same pure work on the same names and titles tens of times. Each memo
  * below stores the results of one such function, keyed by every input the function reads, and is
- * used only where that function provably reads nothing else: its case conversions then follow
- * the shortcut of (1) (the document's language is not one V8 cases by locale, and those two
- * functions are still ours), and its arguments are of the types it was written for. Otherwise,
- * and on a miss, citeproc's own function runs. Each memo is emptied when it reaches
+ * used only where that function provably reads nothing else: its arguments are of the types it
+ * was written for, and where it converts case, the conversions follow the shortcut of (1) (the
+ * document's language is not one V8 cases by locale, and those two functions are still ours).
+ * Otherwise, and on a miss, citeproc's own function runs. Each memo is emptied when it reaches
  * `memoLimit` entries, so that a long-running process does not grow without bound.
  * 7. Initials. `CSL.Util.Names.initializeWith(state, name, terminator, normalizeOnly)` (tens of
  *    thousands of calls, mostly from the names registry, for a few hundred distinct names) reads,
@@ -36,9 +36,10 @@
  * 8. Name particles. `CSL.parseParticles(name)` splits "van", "de la" and the like off a name
  *    object, reading `family`, `given`, `suffix` and `dropping-particle` and assigning some of its
  *    fields. On a miss it runs on a copy of those four fields behind a Proxy that records each
- *    assignment (and gives up if the function reads anything else, or enumerates, deletes or
- *    defines properties); the recorded assignments are then made on the name, in order, as the
- *    function would have made them, and replayed for later names with the same four values.
+ *    assignment; the recorded assignments are then made on the name, in order, as the function
+ *    would have made them, and replayed for later names with the same four values. Had the
+ *    function read any other field, enumerated, deleted or defined properties, or thrown, the
+ *    memo keeps a refusal for those values and citeproc's function runs on the name itself.
  * 9. Text case. The formatters `lowercase`, `uppercase`, `sentence`, `title`,
  *    `capitalize-first` and `capitalize-all` of `CSL.Output.Formatters` map a string to a string
  *    through citeproc's text-case engine, reading only the string, the case conversions, and
@@ -113,12 +114,36 @@ function remember<T>(memo: Map<string, T>, key: string, value: T): T {
   return value
 }
 
-/** An unambiguous key part for a string or undefined; undefined for any other value. */
-function keyPart(value: unknown): string | undefined {
-  if (value === undefined) return 'u'
-  if (typeof value === 'string') return `s${value.length}:${value}`
-  return undefined
+/**
+ * A memo keyed by four values, held in nested Maps, so that a lookup builds no key string and
+ * allocates nothing (with a key string built per call, these two memos took twice as long).
+ */
+class Memo4<T> {
+  private root = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, T>>>>()
+  private entries = 0
+
+  get(a: unknown, b: unknown, c: unknown, d: unknown): T | undefined {
+    return this.root.get(a)?.get(b)?.get(c)?.get(d)
+  }
+
+  set(a: unknown, b: unknown, c: unknown, d: unknown, value: T): T {
+    if (this.entries >= memoLimit) {
+      this.root = new Map()
+      this.entries = 0
+    }
+    let level1 = this.root.get(a)
+    if (!level1) this.root.set(a, (level1 = new Map()))
+    let level2 = level1.get(b)
+    if (!level2) level1.set(b, (level2 = new Map()))
+    let level3 = level2.get(c)
+    if (!level3) level2.set(c, (level3 = new Map()))
+    level3.set(d, value)
+    this.entries++
+    return value
+  }
 }
+
+const isStringOrUndefined = (value: unknown): boolean => value === undefined || typeof value === 'string'
 
 export function speedUpCiteproc(): void {
   if (CSL[done]) return
@@ -212,32 +237,32 @@ export function speedUpCiteproc(): void {
 
   const Names = CSL.Util.Names
   const initializeWith = Names.initializeWith
-  const initials = new Map<string, string>()
+  const initials = new Memo4<string>()
   Names.initializeWith = function (state, name, terminator, normalizeOnly) {
     if (this !== Names || typeof name !== 'string' || !(terminator === undefined || terminator === null || typeof terminator === 'string') || typeof state?.opt !== 'object' || state.opt === null || !plainCaseIn(state)) {
       return initializeWith.call(this, state, name, terminator, normalizeOnly)
     }
     // citeproc: `if (!terminator) terminator = ""`, `if (state.opt["initialize-with-hyphen"] === false)`, `if (normalizeOnly)`.
+    const noHyphen = state.opt['initialize-with-hyphen'] === false
+    const normalize = Boolean(normalizeOnly)
     const term = terminator || ''
-    const key = `${state.opt['initialize-with-hyphen'] === false ? 'n' : 'h'}${normalizeOnly ? 'N' : 'I'}${term.length}:${term}${name}`
-    const known = initials.get(key)
-    return known !== undefined ? known : remember(initials, key, initializeWith.call(this, state, name, terminator, normalizeOnly))
+    const known = initials.get(noHyphen, normalize, term, name)
+    return known !== undefined ? known : initials.set(noHyphen, normalize, term, name, initializeWith.call(this, state, name, terminator, normalizeOnly))
   }
 
   const parseParticles = CSL.parseParticles
   const particleFields = new Set(['family', 'given', 'suffix', 'dropping-particle'])
-  const particles = new Map<string, Array<[string, unknown]> | null>()
+  const particles = new Memo4<Array<[string, unknown]> | null>()
   CSL.parseParticles = function (name) {
     if (typeof name !== 'object' || name === null) return parseParticles.apply(this, arguments as unknown as [NameFields])
-    const family = keyPart(name.family)
-    const given = keyPart(name.given)
-    const suffix = keyPart(name.suffix)
-    const dropping = keyPart(name['dropping-particle'])
-    if (family === undefined || given === undefined || suffix === undefined || dropping === undefined) {
+    const family = name.family
+    const given = name.given
+    const suffix = name.suffix
+    const dropping = name['dropping-particle']
+    if (!isStringOrUndefined(family) || !isStringOrUndefined(given) || !isStringOrUndefined(suffix) || !isStringOrUndefined(dropping)) {
       return parseParticles.apply(this, arguments as unknown as [NameFields])
     }
-    const key = family + given + suffix + dropping
-    let assignments = particles.get(key)
+    let assignments = particles.get(family, given, suffix, dropping)
     if (assignments === undefined) {
       // Run citeproc's function on a copy of the four fields, recording what it assigns.
       const copy: NameFields = {}
@@ -276,7 +301,7 @@ export function speedUpCiteproc(): void {
       } catch {
         faithful = false
       }
-      assignments = remember(particles, key, faithful ? recorded : null)
+      assignments = particles.set(family, given, suffix, dropping, faithful ? recorded : null)
     }
     if (assignments === null) return parseParticles.apply(this, arguments as unknown as [NameFields])
     for (const [field, value] of assignments) name[field] = value
