@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import {fixture, runCli, tempDir, projectRoot} from './helpers.js'
+import {v8Tuning, interruptBudget} from '../src/cli/v8-tuning.js'
 
 const essay = (body: string, front = 'title: Test essay') => `---\n${front}\n---\n\n${body}\n`
 const bib = JSON.stringify([{id: 'doe2020', type: 'book', title: 'A book', author: [{family: 'Doe', given: 'Jane'}], issued: {'date-parts': [[2020]]}}])
@@ -78,4 +79,17 @@ test('with no file, every essay in essay/ is built into build/', () => {
   assert.equal(result.code, 0, result.stderr)
   assert.ok(fs.existsSync(path.join(dir, 'build/russia-warms-up-to-pakistan/index.html')))
   assert.ok(fs.existsSync(path.join(dir, 'build/index.html')))
+})
+
+test('the command tunes V8 only on V8 11, never over the user\'s own budget, and not when told not to', () => {
+  const on = {v8Version: '11.3.244.8-node.33', execArgv: [], env: {}}
+  assert.deepEqual(v8Tuning(on), [`--interrupt-budget=${interruptBudget}`])
+  assert.deepEqual(v8Tuning({...on, v8Version: '12.4.254.21-node.33'}), [])
+  assert.deepEqual(v8Tuning({...on, execArgv: ['--interrupt-budget=50000']}), [])
+  assert.deepEqual(v8Tuning({...on, execArgv: ['--interrupt_budget', '50000']}), [])
+  assert.deepEqual(v8Tuning({...on, env: {ESSAY_EDITION_V8_TUNING: '0'}}), [])
+  // This Node takes the flag silently (V8 prints "unrecognized flag" for one it does not know).
+  const result = runCli(['--version'])
+  assert.equal(result.code, 0)
+  assert.equal(result.stderr, '')
 })
