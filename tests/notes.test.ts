@@ -89,3 +89,17 @@ test('math is typeset as MathML whichever way it is written (KaTeX is loaded onl
   const none = await build('No maths here, only US$ 5.\n')
   assert.doesNotMatch(none, /<math/)
 })
+
+test('"Cite this" keeps its entries when the essay\'s own key is taken by a work it cites', async () => {
+  const markdown = `---\ntitle: Mine\nauthor: Jane Doe\ndate: 2020-05-01\nreferences: ${JSON.stringify(bib)}\n---\n\nAs I wrote before [@doe2020].\n`
+  const file = new VFile({path: '/virtual/mine.md', value: markdown})
+  const {html} = await buildEdition(file, {styles: ['apa', 'chicago-fullnote-bibliography']})
+  assert.ok(html, file.messages.join('\n'))
+  const tree = fromHtml(html)
+  const entries = selectAll('#cite-this li[data-styles]', tree)
+  assert.deepEqual(entries.map((li) => String(li.properties.dataStyles)).sort(), ['apa', 'chicago-fullnote-bibliography'])
+  for (const li of entries) assert.match(toString(li), /Mine/)
+  assert.match(toString(select('#cite-this .bibtex-entry code', tree)!), /^@article\{doe2020a,/)
+  // The cited work keeps its own key and entry.
+  assert.ok(select('#ref-doe2020', tree))
+})

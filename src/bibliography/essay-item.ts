@@ -18,11 +18,18 @@ function dateParts(date: string): {'date-parts': number[][]} | {literal: string}
   return iso ? {'date-parts': [iso.slice(1).filter(Boolean).map(Number)]} : {literal: date}
 }
 
-/** The essay as a work others can cite; undefined without a title. */
-export function essayItem(metadata: EssayMetadata | undefined): CslItem | undefined {
+/**
+ * The essay as a work others can cite; undefined without a title. Its key is made unlike every key
+ * in `taken` (the bibliography's) by a letter, as BibTeX keys are: `khan2024a` when the essay cites
+ * a `khan2024` of its own.
+ */
+export function essayItem(metadata: EssayMetadata | undefined, taken: {has(key: string): boolean} = new Set()): CslItem | undefined {
   if (!metadata?.title) return undefined
+  const base = essayKey(metadata)
+  let id = base
+  for (let n = 0; taken.has(id); n++) id = base + suffix(n)
   const item: CslItem = {
-    id: essayKey(metadata),
+    id,
     type: metadata.containerTitle ? 'article-journal' : metadata.url ? 'webpage' : 'article',
     title: metadata.title
   }
@@ -35,6 +42,11 @@ export function essayItem(metadata: EssayMetadata | undefined): CslItem | undefi
   if (metadata.url) item.URL = metadata.url
   if (metadata.doi) item.DOI = metadata.doi
   return item
+}
+
+/** a, b, ..., z, aa, ab, ... */
+function suffix(n: number): string {
+  return (n >= 26 ? suffix(Math.floor(n / 26) - 1) : '') + String.fromCharCode(97 + (n % 26))
 }
 
 /** "Jane Q. Roe" -> family Roe, given Jane Q.; a single word stays a literal name. */

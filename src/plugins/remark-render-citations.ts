@@ -119,7 +119,7 @@ export default function remarkRenderCitations(options: Options) {
       if (!items.has(key)) file.message(`Unknown key \`${key}\` in nocite`, {ruleId: 'unknown-key', source: 'essay-edition'})
     }
 
-    const essay = essayItem(metadata)
+    const essay = essayItem(metadata, items)
     const jobs = styles.map((style) => ({
       style,
       items,
