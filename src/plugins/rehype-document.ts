@@ -56,6 +56,15 @@ function jsonLd(file: VFile, title: string, references: CslItem[]): string {
   return JSON.stringify(data).replace(/</g, '\\u003c')
 }
 
+/**
+ * The reader's stored preferences (theme, where notes show) set on `<html>` from the head, before
+ * the page is first painted: the client script at the end of the body keeps them, but set only
+ * there a chosen dark theme would flash light on every load. Values are checked as the client
+ * checks its own (a word); a page that cannot read storage just shows the defaults.
+ */
+export const preferencesScript =
+  'try{for(var k of["notes","theme"]){var v=localStorage.getItem("essay-edition:"+k);if(v&&/^[a-z]+$/.test(v))document.documentElement.dataset[k]=v}}catch(e){}'
+
 export default function rehypeDocument(options: Options = {}) {
   return function transformer(tree: Root, file: VFile) {
     const metadata = file.data.metadata
@@ -72,7 +81,7 @@ export default function rehypeDocument(options: Options = {}) {
       nl(), el('meta', {name: 'viewport', content: 'width=device-width, initial-scale=1'}),
       nl(), el('meta', {httpEquiv: 'Content-Security-Policy', content: [
         "default-src 'none'",
-        `script-src ${cspHash(script)}`,
+        `script-src ${cspHash(preferencesScript)} ${cspHash(script)}`,
         `style-src ${cspHash(css)}`,
         "img-src 'self' data:",
         "font-src 'self' data:",
@@ -81,6 +90,7 @@ export default function rehypeDocument(options: Options = {}) {
         "form-action 'none'"
       ].join('; ')}),
       nl(), el('meta', {name: 'referrer', content: 'no-referrer'}),
+      nl(), el('script', {}, [text(preferencesScript)]),
       nl(), el('title', {}, [text(title)]),
       nl(), el('meta', {name: 'generator', content: 'essay-edition'})
     ]

@@ -3,12 +3,14 @@
  * payloads in the body, the notes, the front matter and every kind of bibliography field. Built as
  * a user would, opened in Chromium: nothing they carry may run or reach the network.
  */
+import crypto from 'node:crypto'
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Browser} from 'playwright-core'
 import {closeBrowser, fileUrl, fixture, getBrowser, runCli} from '../helpers.js'
+import {preferencesScript} from '../../src/plugins/rehype-document.js'
 
 const payloads = [
   '<script>alert(1)</script>',
@@ -131,7 +133,7 @@ test('nothing runs: no dialog, no request, while the page is used', async () => 
 })
 
 test('no event-handler attribute, no script URL, no dangerous element in the page', async () => {
-  const report = await page.evaluate(() => {
+  const report = await page.evaluate((preferences) => {
     const problems: string[] = []
     for (const el of Array.from(document.querySelectorAll('*'))) {
       for (const attr of Array.from(el.attributes)) {
@@ -147,9 +149,14 @@ test('no event-handler attribute, no script URL, no dangerous element in the pag
     }
     const scripts = Array.from(document.querySelectorAll('script'))
     const executable = scripts.filter((s) => s.type !== 'application/ld+json' && s.type !== 'application/json')
-    if (executable.length !== 1 || executable[0]!.closest('article')) problems.push(`${executable.length} executable scripts`)
+    // The page's own two: the preferences in the head, the client last in the body.
+    const [head, client] = executable
+    if (executable.length !== 2 || head!.parentElement !== document.head || head!.textContent !== preferences ||
+        client!.parentElement !== document.body || client!.nextElementSibling !== null) {
+      problems.push(`${executable.length} executable scripts`)
+    }
     return problems
-  })
+  }, preferencesScript)
   assert.deepEqual(report, [])
 })
 
@@ -167,6 +174,11 @@ test('the JSON-LD block cannot be closed early, and the title is text', () => {
 test('the Content-Security-Policy admits only the page own script and style', async () => {
   const csp = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content')
   assert.match(csp!, /default-src 'none'/)
-  assert.match(csp!, /script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/)
+  // One hash for each inline script of the page (the preferences in the head, the client at the
+  // end), and nothing else.
+  const sources = /script-src ((?:'sha256-[A-Za-z0-9+/=]+' ?)+)(;|$)/.exec(csp!)?.[1]?.trim().split(' ') ?? []
+  const scripts = await page.locator('script:not([type])').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''))
+  assert.equal(scripts.length, 2)
+  assert.deepEqual(sources, scripts.map((code) => `'sha256-${crypto.createHash('sha256').update(code).digest('base64')}'`))
   assert.doesNotMatch(csp!, /unsafe-inline|unsafe-eval|\*/)
 })

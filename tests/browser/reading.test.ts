@@ -336,6 +336,26 @@ test('dark mode follows the system; the theme control overrides it and persists;
 
 /* ---------- 4. phones ---------- */
 
+
+test('a chosen theme and notes place are set before the body is parsed, so a reload does not flash', async () => {
+  const {context, page, problems} = await open({...desktop, colorScheme: 'light'})
+  await page.getByRole('combobox', {name: 'Theme'}).selectOption('dark')
+  await page.getByRole('combobox', {name: 'Notes'}).selectOption('end')
+  // What <html> says at the moment <body> is inserted, before anything of the page is painted.
+  await context.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.body) return
+      const root = document.documentElement
+      ;(window as unknown as {atBody: string}).atBody = `${root.dataset.theme}/${root.dataset.notes}`
+      observer.disconnect()
+    }).observe(document, {childList: true, subtree: true})
+  })
+  await page.reload()
+  assert.equal(await page.evaluate(() => (window as unknown as {atBody: string}).atBody), 'dark/end')
+  assert.ok(luminance(await pageBackground(page)) < 0.2)
+  assert.deepEqual(problems, [], 'no script refused by the page policy')
+  await context.close()
+})
 test('phones: no sideways scrolling from 320 px up, in every style and with a note open', async () => {
   for (const width of [320, 390]) {
     const {context, page, problems} = await open({viewport: {width, height: 700}, hasTouch: true, isMobile: true})
