@@ -12,6 +12,8 @@ import {spawnSync} from 'node:child_process'
 import {fromHtml} from 'hast-util-from-html'
 import {select, selectAll} from 'hast-util-select'
 import {toString} from 'hast-util-to-string'
+import {VFile} from 'vfile'
+import {buildEdition} from '../src/pipeline.js'
 import {projectRoot, runCli, tempDir} from './helpers.js'
 
 const source = path.join(projectRoot, 'tests/fixtures/pandoc-paper')
@@ -56,6 +58,25 @@ test('Pandoc\'s inline notes become notes, citations in them rendered; heading a
   const heading = select('article h1', tree)!
   const text = heading.children.filter((child) => !(child.type === 'element' && child.tagName === 'a')).map((child) => toString(child)).join('')
   assert.equal(text.trim(), 'Introduction')
+  assert.equal(heading.properties.id, 'sec:intro', 'the author\'s id, as Pandoc gives it')
+})
+
+test('heading ids written as Pandoc attributes: kept when free, a slug when taken or one of the page\'s own', async () => {
+  const markdown = [
+    '# Introduction {#sec:intro .unnumbered}', '', 'See [the method](#method) and [the start](#sec:intro).', '',
+    '## Method {#method}', '', 'Text.', '',
+    '## Method again {#method}', '', 'Text.', '',
+    '## Notes here {#fn-1}', '', 'Text.', ''
+  ].join('\n')
+  const file = new VFile({path: '/virtual/ids.md', value: markdown})
+  const {html} = await buildEdition(file, {styles: ['apa']})
+  assert.ok(html, file.messages.join('\n'))
+  const page = fromHtml(html)
+  assert.deepEqual(selectAll('article h1, article h2', page).map((h) => h.properties.id), ['sec:intro', 'method', 'method-again', 'notes-here'])
+  assert.deepEqual(selectAll('nav a[href^="#"]', page).map((a) => a.properties.href), ['#sec:intro', '#method', '#method-again', '#notes-here'])
+  const links = selectAll('article p a[href^="#"]', page).map((a) => String(a.properties.href)).filter((href) => !/^#p-\d+$/.test(href))
+  assert.deepEqual(links, ['#method', '#sec:intro'], 'the links to them, untouched (paragraph permalinks aside)')
+  assert.doesNotMatch(html, /data-heading-id/)
 })
 
 test('TeX math becomes MathML; dollars that Pandoc does not take for math stay text', () => {

@@ -49,7 +49,18 @@ export default function rehypeToc(options: Options = {}) {
       if (node.properties.id !== undefined) used.add(String(node.properties.id))
       const inside = ancestors.some((a) => a.type === 'element' && ['section', 'aside', 'nav', 'blockquote', 'li', 'table'].includes(a.tagName))
       if (headingRank(node) > 0 && !inside) headings.push(node)
+      else delete node.properties.dataHeadingId
     })
+    // The author's ids first (`# Intro {#sec:intro}`, as Pandoc has them), in order, when free and
+    // not one of the page's own; then slugs of the text for the other headings.
+    for (const heading of headings) {
+      const wanted = heading.properties.dataHeadingId
+      delete heading.properties.dataHeadingId
+      if (heading.properties.id === undefined && typeof wanted === 'string' && !reserved.test(wanted) && !used.has(wanted)) {
+        heading.properties.id = wanted
+        used.add(wanted)
+      }
+    }
     const entries: Array<{rank: number; id: string; text: string}> = []
     for (const heading of headings) {
       const text = toString(heading).replace(/\s+/g, ' ').trim()

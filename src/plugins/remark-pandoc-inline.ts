@@ -4,8 +4,8 @@
  *
  * - inline notes `text^[The note, with [@key, p. 3] if need be.]` become GFM footnotes (a reference
  *   and a definition), numbered with the others by their place;
- * - heading attributes `# Introduction {#sec:intro .unnumbered}` are taken off the heading's text
- *   (the contents stage gives headings their ids).
+ * - heading attributes `# Introduction {#sec:intro .unnumbered}` are taken off the heading's text;
+ *   the id is kept as `data-heading-id` for the contents stage, which gives headings their ids.
  */
 import type {FootnoteDefinition, FootnoteReference, Heading, Parent, PhrasingContent, Root, Text} from 'mdast'
 import {visit} from 'unist-util-visit'
@@ -79,7 +79,13 @@ export default function remarkPandocInline() {
 
     visit(tree, 'heading', (node: Heading) => {
       const last = node.children[node.children.length - 1]
-      if (last?.type === 'text') last.value = last.value.replace(/\s*\{(?:\s*[#.][\w:.-]+|\s*[\w-]+="[^"]*"|\s*[\w-]+=[\w-]+)*\s*\}\s*$/, '')
+      if (last?.type !== 'text') return
+      const attributes = /\s*\{((?:\s*[#.][\w:.-]+|\s*[\w-]+="[^"]*"|\s*[\w-]+=[\w-]+)*)\s*\}\s*$/.exec(last.value)
+      if (!attributes) return
+      last.value = last.value.slice(0, attributes.index)
+      // The author's id, for the contents stage to give the heading (it checks it is free).
+      const id = /(?:^|\s)#([\w:.-]+)/.exec(attributes[1]!)?.[1]
+      if (id) node.data = {...node.data, hProperties: {...node.data?.hProperties, dataHeadingId: id}}
     })
   }
 }

@@ -7,7 +7,7 @@
 import type {Root, Element} from 'hast'
 import {defaultSchema, sanitize, type Schema} from 'hast-util-sanitize'
 
-const ours = ['dataStyles', 'dataKeys', 'dataKey', 'dataCiteId', 'dataNoteRef', 'dataNoteDef', 'dataNoteGenerated', 'dataNoteLabel']
+const ours = ['dataStyles', 'dataKeys', 'dataKey', 'dataCiteId', 'dataNoteRef', 'dataNoteDef', 'dataNoteGenerated', 'dataNoteLabel', 'dataHeadingId']
 
 export const schema: Schema = {
   ...defaultSchema,
