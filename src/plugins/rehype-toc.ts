@@ -49,7 +49,7 @@ export default function rehypeToc(options: Options = {}) {
       if (node.properties.id !== undefined) used.add(String(node.properties.id))
       const inside = ancestors.some((a) => a.type === 'element' && ['section', 'aside', 'nav', 'blockquote', 'li', 'table'].includes(a.tagName))
       if (headingRank(node) > 0 && !inside) headings.push(node)
-      else delete node.properties.dataHeadingId
+      else if (node.properties.dataHeadingId !== undefined) delete node.properties.dataHeadingId
     })
     // The author's ids first (`# Intro {#sec:intro}`, as Pandoc has them), in order, when free and
     // not one of the page's own; then slugs of the text for the other headings.
