@@ -2,8 +2,8 @@
  * essay-edition as a library: the unified plugins of each stage, the citation renderer, and
  * `buildEdition` / `buildEssay` for whole builds.
  */
+export {default as remarkPandoc} from './plugins/remark-pandoc.js'
 export {default as remarkPandocInline} from './plugins/remark-pandoc-inline.js'
-export {default as remarkPandocDollarMath} from './plugins/remark-pandoc-dollar-math.js'
 export {default as remarkEssayMetadata} from './plugins/remark-essay-metadata.js'
 export {default as remarkNoteDiagnostics} from './plugins/remark-note-diagnostics.js'
 export {default as remarkCitations} from './plugins/remark-citations.js'
@@ -20,7 +20,9 @@ export {footnoteDefinition as footnoteDefinitionHandler, footnoteReference as fo
 export {renderStyle} from './citations/render.js'
 export type {CslItem, RenderOptions, RenderedStyle, RenderedCitation, RenderedEntry} from './citations/render.js'
 export {loadStyle, listStyleFiles, shippedStyleIds, type CslStyle} from './citations/styles.js'
-export {findCitations, parseLocator} from './citations/syntax.js'
+export {parseLocator, tokenizeText} from './citations/locator.js'
+export {pandocMath, pandocMathFromMarkdown} from './syntax/pandoc-math.js'
+export {pandocCitation, pandocCitationFromMarkdown} from './syntax/pandoc-citation.js'
 export type {Citation, CiteItem} from './citations/types.js'
 export {computePositions} from './citations/positions.js'
 export {loadBibliographyFile, loadBibliographies} from './bibliography/load.js'

@@ -2,11 +2,13 @@
  * The pipeline, stage by stage, top to bottom. Each stage is a unified plugin (src/plugins) or a
  * small pure utility; they speak to each other only through the tree and `file.data` (src/types.ts).
  *
- *   parse ────────── remark-parse + remark-gfm + remark-frontmatter + remark-math (mdast)
+ *   parse ────────── remark-parse + remark-gfm + remark-frontmatter + remark-pandoc (mdast):
+ *                    Pandoc's dollar math, citations (`cite` nodes), raw TeX, block rules,
+ *                    figures, read by micromark extensions (src/syntax/)
  *   pandoc inline ── inline notes ^[...] to footnotes, heading {#attributes} dropped
  *   metadata ─────── front matter -> file.data.metadata
  *   note checks ──── undefined and unreferenced notes
- *   cite ─────────── Pandoc citation syntax -> `cite` nodes
+ *   cite ─────────── `cite` nodes -> citation values (locators, affixes as citeproc markup)
  *   bibliography ─── CSL-JSON / BibTeX / RIS -> file.data.bibliography
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
  *   to hast ──────── remark-rehype with our handlers (cite, footnotes); raw HTML parsed
@@ -27,14 +29,13 @@ import {unified, type Processor} from 'unified'
 import remarkParse from 'remark-parse'
 import remarkGfm from 'remark-gfm'
 import remarkFrontmatter from 'remark-frontmatter'
-import remarkMath from 'remark-math'
 import remarkRehype from 'remark-rehype'
 import rehypeStringify from 'rehype-stringify'
 import type {Root as HastRoot} from 'hast'
 import type {Root as MdastRoot} from 'mdast'
 import {VFile} from 'vfile'
 import YAML from 'yaml'
-import remarkPandocDollarMath from './plugins/remark-pandoc-dollar-math.js'
+import remarkPandoc from './plugins/remark-pandoc.js'
 import remarkPandocInline from './plugins/remark-pandoc-inline.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
@@ -49,6 +50,7 @@ import rehypeCiteThis from './plugins/rehype-cite-this.js'
 import rehypeDocument from './plugins/rehype-document.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
+import {rawTex} from './handlers/raw-tex.js'
 import {sanitizeTree} from './util/sanitize.js'
 import {hasRaw, walkElements} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
@@ -105,11 +107,20 @@ export function clientAssets(): {script: string; css: string} {
   return cachedAssets
 }
 
-/** The parse stage alone: Markdown with GFM, math and (unless told not to) front matter to mdast. */
-export function parser(options: {frontMatter?: boolean} = {}): Processor<MdastRoot> {
+/**
+ * The parse stage alone: Markdown with GFM, Pandoc's extensions and (unless told not to) YAML
+ * front matter to mdast. The front matter closes with `---` or, as YAML and Pandoc allow, `...`
+ * (`frontMatterClose`, which `closingFence` reads off the essay).
+ */
+export function parser(options: {frontMatter?: boolean; frontMatterClose?: '---' | '...'} = {}): Processor<MdastRoot> {
   const processor = unified().use(remarkParse).use(remarkGfm)
-  if (options.frontMatter !== false) processor.use(remarkFrontmatter, ['yaml'])
-  return processor.use(remarkMath) as unknown as Processor<MdastRoot>
+  if (options.frontMatter !== false) processor.use(remarkFrontmatter, [{type: 'yaml', fence: {open: '---', close: options.frontMatterClose ?? '---'}}])
+  return processor.use(remarkPandoc) as unknown as Processor<MdastRoot>
+}
+
+/** The line that closes the essay's front matter, as Pandoc reads it: the first `---` or `...`. */
+export function closingFence(markdown: string): '---' | '...' {
+  return /^---[ \t]*\r?\n(?:[\s\S]*?\r?\n)??(---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(markdown)?.[1] === '...' ? '...' : '---'
 }
 
 /**
@@ -184,9 +195,9 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const assets = options.assets ?? clientAssets()
   const stage = stageTimer(options.onStage)
   const frontMatter = startsWithFrontMatter(String(file.value))
-  const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter}).parse(file)
+  const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter, frontMatterClose: closingFence(String(file.value))}).parse(file)
   stage('parse')
-  const front = unified().use(remarkPandocDollarMath).use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
+  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
   await front.run(mdast, file)
   stage('metadata/notes/cite')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
@@ -205,7 +216,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
 
   const defaultClass = styles.find((s) => s.id === (defaultStyle ?? styles[0]?.id))?.class
   const toHtml = unified()
-    .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition}})
+    .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition, rawTex}})
     // rehype-raw re-parses the whole page with parse5 to place the essay's own HTML; a page with
     // none (no `raw` node) comes out of it as it went in, so it skips that, and is not even loaded.
     .use(() => async (tree: HastRoot, file: VFile) => {

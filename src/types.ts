@@ -4,7 +4,6 @@
  */
 import type {CslItem, RenderedEntry} from './citations/render.js'
 import type {CslStyle} from './citations/styles.js'
-import type {Citation} from './citations/types.js'
 
 /** The essay's front matter, as read by `remarkEssayMetadata`. */
 export interface EssayMetadata {
@@ -83,16 +82,13 @@ declare module 'vfile' {
   }
 }
 
+// The `cite` node type (and its items and affixes) is declared with its syntax:
+// src/syntax/pandoc-citation.ts.
+export type {CiteItemNode, CitePrefix, CiteSuffix} from './syntax/pandoc-citation.js'
+
 declare module 'mdast' {
-  interface CiteNode extends Node {
-    type: 'cite'
-    citation: Citation
-    data?: Data & {cite?: CiteNodeData}
-  }
-  interface PhrasingContentMap {
-    cite: CiteNode
-  }
-  interface RootContentMap {
-    cite: CiteNode
+  interface CiteData {
+    /** The citation as rendered, for the `cite` handler (`remarkRenderCitations`). */
+    cite?: CiteNodeData
   }
 }

@@ -14,7 +14,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {bibliographyFiles, conventionDirsFor, type BuildOptions, type EssayCache, type EssayResult, type buildEssay} from './build.js'
-import {parser, resolveStyles} from './pipeline.js'
+import {closingFence, parser, resolveStyles} from './pipeline.js'
 import {renderInThread} from './citations/pool.js'
 import {HtmlMemo} from './util/html-memo.js'
 import {MarkdownMemo} from './util/markdown-memo.js'
@@ -72,7 +72,7 @@ export class BuildCache implements EssayCache {
     this.render = options.renderAll ?? renderInThread
     let memos = this.memos.get(source)
     if (!memos) {
-      memos = {markdownMemo: new MarkdownMemo((markdown, frontMatter) => parser({frontMatter}).parse(markdown)), htmlMemo: new HtmlMemo()}
+      memos = {markdownMemo: new MarkdownMemo((markdown, frontMatter) => parser({frontMatter, frontMatterClose: closingFence(markdown)}).parse(markdown)), htmlMemo: new HtmlMemo()}
       this.memos.set(source, memos)
     }
     const result = await run(source, slug, dir, {...options, renderAll: this.remembering, ...memos})

@@ -1,49 +1,173 @@
+/**
+ * Pandoc's Markdown as the parser reads it (src/syntax/, src/plugins/remark-pandoc.ts, the cite
+ * stage): tables of small inputs, each beside what Pandoc 2.17 makes of it (`pandoc -t native`,
+ * written down here, not run).
+ */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {findCitations, parseLocator} from '../src/citations/syntax.js'
+import type {Nodes, Root} from 'mdast'
+import {VFile} from 'vfile'
+import {unified} from 'unified'
+import {closingFence, parser} from '../src/pipeline.js'
+import remarkCitations from '../src/plugins/remark-citations.js'
+import {parseLocator, tokenizeText} from '../src/citations/locator.js'
 import {locatorTermsFromLocales} from '../src/citations/locators.js'
 import {readLocale} from '../src/citations/styles.js'
+import type {Citation} from '../src/citations/types.js'
 
 const terms = locatorTermsFromLocales(readLocale('en-US'))
-const find = (text: string) => findCitations(text, terms).map((f) => ({text: text.slice(f.start, f.end), ...f.citation}))
 
-test('bracketed citation with a page locator', () => {
-  assert.deepEqual(find('As shown [@doe99, p. 33].'), [
-    {text: '[@doe99, p. 33]', mode: 'normal', items: [{key: 'doe99', label: 'page', locator: '33'}]}
+function parse(markdown: string): {tree: Root; file: VFile} {
+  const file = new VFile({value: markdown, path: 'essay.md'})
+  const tree = parser({frontMatter: false}).parse(file)
+  unified().use(remarkCitations).runSync(tree, file)
+  return {tree, file}
+}
+
+function all(tree: Nodes, type: string): Nodes[] {
+  const found: Nodes[] = []
+  const walk = (node: Nodes) => {
+    if (node.type === type) found.push(node)
+    if ('children' in node) for (const child of node.children as Nodes[]) walk(child)
+  }
+  walk(tree)
+  return found
+}
+
+const cites = (markdown: string): Citation[] => all(parse(markdown).tree, 'cite').map((node) => (node as unknown as {citation: Citation}).citation)
+/** The text of the first paragraph, citations as `{...}`, math as `$...$` or `$$...$$`. */
+function text(markdown: string): string {
+  const show = (node: Nodes): string => {
+    if (node.type === 'cite') return `{${(node as unknown as {citation: Citation}).citation.items.map((item) => item.key).join(';')}}`
+    if (node.type === 'inlineMath') return node.data?.display ? `$$${node.value}$$` : `$${node.value}$`
+    if (node.type === 'rawTex') return ''
+    if ('value' in node) return String(node.value)
+    return 'children' in node ? (node.children as Nodes[]).map(show).join('') : ''
+  }
+  return show(parse(markdown).tree.children[0]!)
+}
+
+test('dollar math: Pandoc\'s rule, decided while reading', () => {
+  const cases: Array<[string, string]> = [
+    ['a $x$ b', 'a $x$ b'],
+    // A price is no math: `$` followed by a space, or a closing `$` followed by a digit.
+    ['US$ 92 million to US$ 800 million', 'US$ 92 million to US$ 800 million'],
+    ['from $5 to $10', 'from $5 to $10'],
+    ['($15,000,000) and ($250,000)[^1] ok.\n\n[^1]: A note.', '($15,000,000) and ($250,000) ok.'],
+    ['$ x$ and $x $', '$ x$ and $x $'],
+    // `$$` is display math anywhere, a line of the paragraph included; the text after it stays.
+    ['Text before\n$$x = y$$\ntext after $a$.', 'Text before\n$$x = y$$\ntext after $a$.'],
+    ['$$\na\n- b\n+ c\n$$\nafter', '$$a\n- b\n+ c$$\nafter'],
+    ['escaped \\$5 and $a\\$b$', 'escaped $5 and $a\\$b$'],
+    ['$\\text{a $ b}$ end', '$\\text{a $ b}$ end'],
+    ['$a\nb$', '$a b$']
+  ]
+  for (const [input, expected] of cases) assert.equal(text(input), expected, input)
+  // The note reference after the price is a note reference, not swallowed by math.
+  assert.equal(all(parse('($15,000,000) and ($250,000)[^1] ok.\n\n[^1]: A note.').tree, 'footnoteReference').length, 1)
+})
+
+test('citations: Pandoc\'s grammar, prefixes and suffixes as inline Markdown', () => {
+  assert.deepEqual(cites('[Kircher is probably responding to @galilei, 90, in discussing *Orationes* 1; a later\ntreatment of this subject is @dryden.]'), [{
+    mode: 'normal',
+    items: [
+      {key: 'galilei', prefix: 'Kircher is probably responding to', locator: '90', label: 'page', suffix: ', in discussing <i>Orationes</i> 1'},
+      {key: 'dryden', prefix: 'a later\ntreatment of this subject is', suffix: '.'}
+    ]
+  }])
+  assert.deepEqual(cites('[see **the** @a, pp. 3-5; -@b]')[0]!.items, [
+    {key: 'a', prefix: 'see <b>the</b>', label: 'page', locator: '3-5'},
+    {key: 'b', suppressAuthor: true}
   ])
+  // Narrative, with a bracket after it: a locator, more items, or a citation joining it.
+  assert.deepEqual(cites('@smith04 [p. 33] says'), [{mode: 'narrative', items: [{key: 'smith04', label: 'page', locator: '33'}]}])
+  assert.deepEqual(cites('@a [p. 4; @b]')[0]!.items, [{key: 'a', label: 'page', locator: '4'}, {key: 'b'}])
+  assert.deepEqual(cites('@a [see @b]')[0]!.items, [{key: 'a'}, {key: 'b', prefix: 'see'}])
+  // Keys: braced, with inner punctuation, not after a word, not escaped.
+  assert.deepEqual(cites('[@{https://doi.org/10.1/x}, 7]')[0]!.items, [{key: 'https://doi.org/10.1/x', label: 'page', locator: '7'}])
+  assert.deepEqual(cites('as @doe:2020. and (@a-b_c)').map((c) => c.items[0]!.key), ['doe:2020', 'a-b_c'])
+  assert.deepEqual(cites('write to jane@example.com [or not] [a @ b] \\@name'), [])
+  // A bracket followed by `(` is a link, whose text may hold a citation.
+  assert.deepEqual(cites('[Read @a here](http://x.org)').map((c) => c.mode), ['narrative'])
+  // `;` never stands in a prefix; `^[...]` is an inline note.
+  assert.deepEqual(cites('[see; also @a]').map((c) => c.mode), ['narrative'])
+  assert.deepEqual(cites('text^[see @a]').map((c) => c.mode), ['narrative'])
 })
 
-test('several items with prefixes, page ranges, chapters and suffixes', () => {
-  const [found] = find('[see @a, pp. 3-5; also @b, chap. 2, emphasis added]')
-  assert.deepEqual(found!.items, [
-    {key: 'a', prefix: 'see', label: 'page', locator: '3-5'},
-    {key: 'b', prefix: 'also', label: 'chapter', locator: '2', suffix: ', emphasis added'}
-  ])
+test('citations: a citation inside another\'s suffix stays as written, with a warning', () => {
+  const {tree, file} = parse('[@a,@b]')
+  const [cite] = all(tree, 'cite') as unknown as Array<{citation: Citation}>
+  assert.deepEqual(cite!.citation.items, [{key: 'a', suffix: ',@b'}])
+  assert.ok(file.messages.some((m) => m.ruleId === 'nested-citation' && m.line === 1 && m.column === 5))
 })
 
-test('author suppressed, narrative, narrative with locator, braced keys', () => {
-  assert.deepEqual(find('[-@key]')[0]!.items, [{key: 'key', suppressAuthor: true}])
-  assert.deepEqual(find('@smith04 says')[0], {text: '@smith04', mode: 'narrative', items: [{key: 'smith04'}]})
-  assert.deepEqual(find('@smith04 [p. 33] says')[0], {text: '@smith04 [p. 33]', mode: 'narrative', items: [{key: 'smith04', label: 'page', locator: '33'}]})
-  assert.equal(find('[@{odd:key.2020}]')[0]!.items[0]!.key, 'odd:key.2020')
+test('citations are located on the citation, over several lines too', () => {
+  const [cite] = all(parse('Text\nmore [see\n  @a, p. 33] end').tree, 'cite')
+  assert.deepEqual([cite!.position!.start.line, cite!.position!.start.column, cite!.position!.end.line, cite!.position!.end.column], [2, 6, 3, 13])
 })
 
-test('trailing punctuation is not part of a key; internal punctuation is', () => {
-  assert.equal(find('as @doe:2020.')[0]!.items[0]!.key, 'doe:2020')
-  assert.equal(find('(@a-b_c)')[0]!.items[0]!.key, 'a-b_c')
+test('locators as Pandoc reads them from a suffix', () => {
+  const locate = (suffix: string) => {
+    const parsed = parseLocator(tokenizeText(suffix), terms)
+    return {label: parsed.label, locator: parsed.locator, rest: parsed.rest.map((t) => t.text).join('')}
+  }
+  const cases: Array<[string, string | undefined, string | undefined, string]> = [
+    [', p. 33', 'page', '33', ''],
+    [' p. 33', 'page', '33', ''],
+    [', 33', 'page', '33', ''],
+    [', sec. 4.2', 'section', '4.2', ''],
+    [', § 12', 'section', '12', ''],
+    [', {iv, A-2}', 'page', 'iv, A-2', ''],
+    [', pp. 33, 35-37, and elsewhere', 'page', '33, 35-37', ', and elsewhere'],
+    [', chap. 3', 'chapter', '3', ''],
+    [', Chap. 3', 'chapter', '3', ''],
+    [', p. xiv', 'page', 'xiv', ''],
+    [', 34(1)', 'page', '34(1)', ''],
+    [', 12:3', 'page', '12:3', ''],
+    // No locator: a roman numeral needs a label; "p" without its full stop is no label.
+    [', xiv', undefined, undefined, ', xiv'],
+    [', p 33', undefined, undefined, ', p 33'],
+    [', and passim', undefined, undefined, ', and passim'],
+    // A suffix starting with a word gets Pandoc's comma.
+    ['and passim', undefined, undefined, ', and passim']
+  ]
+  for (const [suffix, label, locator, rest] of cases) assert.deepEqual(locate(suffix), {label, locator, rest}, suffix)
 })
 
-test('e-mail addresses and brackets without keys are not citations', () => {
-  assert.deepEqual(find('write to jane@example.com [or not] [a @ b]'), [])
+test('blocks: a paragraph goes on over lines CommonMark would start a block with', () => {
+  const types = (markdown: string) => parser({frontMatter: false}).parse(markdown).children.map((node) => node.type)
+  assert.deepEqual(types('in 1990\n- the year\n# not a heading\n> not a quote\n1. nor a list\n***'), ['paragraph'])
+  assert.deepEqual(types('line one\nline two\n---'), ['paragraph'])
+  assert.deepEqual(types('Heading\n======='), ['heading'])
+  assert.deepEqual(types('para\n```\ncode\n```'), ['paragraph', 'code'])
+  // Lists: siblings and nested lists need no blank line; a rule is not a list item.
+  const tree = parser({frontMatter: false}).parse('- a\n  - b\n- c\n\n* * *')
+  assert.deepEqual(tree.children.map((node) => node.type), ['list', 'thematicBreak'])
+  assert.equal((tree.children[0] as {children: unknown[]}).children.length, 2)
 })
 
-test('locators: sections, paragraphs, bare numbers after a comma, braces, suffix only', () => {
-  assert.deepEqual(parseLocator(', sec. 4.2', terms), {label: 'section', locator: '4.2'})
-  assert.deepEqual(parseLocator(', § 12', terms), {label: 'section', locator: '12'})
-  assert.deepEqual(parseLocator(', para. 7', terms), {label: 'paragraph', locator: '7'})
-  assert.deepEqual(parseLocator(', 33', terms), {label: 'page', locator: '33'})
-  assert.deepEqual(parseLocator(', {iv, A-2}', terms), {label: 'page', locator: 'iv, A-2'})
-  assert.deepEqual(parseLocator(', vol. 3', terms), {label: 'volume', locator: '3'})
-  assert.deepEqual(parseLocator(', and passim', terms), {suffix: ', and passim'})
-  assert.deepEqual(parseLocator(', pp. 33-35, 38-39 and passim', terms), {label: 'page', locator: '33-35, 38-39', suffix: ' and passim'})
+test('raw TeX prints nothing; math environments are display math', () => {
+  assert.equal(text('a \\newpage b \\vspace{2em} c \\label{fig:x}\\autoref{fig:a} d'), 'a b  c  d')
+  assert.equal(text('e \\begin{equation}x=1\\end{equation} f'), 'e $$\\begin{equation}x=1\\end{equation}$$ f')
+  // Not TeX: an escaped backslash, `\end` alone, an escaped percent sign.
+  assert.equal(text('\\\\not \\end{x} \\%'), '\\not \\end{x} %')
+  const tree = parser({frontMatter: false}).parse('\\newpage\n\n\\begin{figure}\nA\n\nB\n\\end{figure}\n\nText')
+  assert.deepEqual(tree.children.map((node) => node.type), ['rawTex', 'rawTex', 'paragraph'])
+})
+
+test('an image alone in its paragraph is a figure whose caption keeps its Markdown', () => {
+  const {tree} = parse('![A map *of* [@j] \\label{fig:x}](img.png){ width=50% }\n\nText ![inline](i.png){#id} and `code ` x')
+  const [figure] = all(tree, 'figure')
+  assert.ok(figure)
+  assert.equal(all(figure, 'cite').length, 1)
+  assert.equal(all(figure, 'emphasis').length, 1)
+  assert.equal(text('Text ![inline](i.png){#id} and `code ` x'), 'Text  and code x')
+})
+
+test('front matter closes with `---` or `...`, whichever comes first', () => {
+  for (const [source, value] of [['---\ntitle: A\n...\n\nText\n\n---\n\nMore', 'title: A'], ['---\ntitle: B\n---\n\nText\n...\n', 'title: B']] as const) {
+    const tree = parser({frontMatter: true, frontMatterClose: closingFence(source)}).parse(source)
+    assert.equal(tree.children[0]!.type, 'yaml')
+    assert.equal((tree.children[0] as {value: string}).value, value)
+  }
 })

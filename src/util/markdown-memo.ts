@@ -29,7 +29,7 @@ interface Parsed {
   definitions: string[]
 }
 
-const fence = /^ {0,3}(`{3,}|~{3,}|\${2,})/
+const fence = /^ {0,3}(`{3,}|~{3,})/
 const listItem = /^(?:[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))/
 const blank = /^[ \t]*\r?$/
 
