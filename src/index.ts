@@ -7,6 +7,8 @@ export {default as remarkPandocDollarMath} from './plugins/remark-pandoc-dollar-
 export {default as remarkEssayMetadata} from './plugins/remark-essay-metadata.js'
 export {default as remarkNoteDiagnostics} from './plugins/remark-note-diagnostics.js'
 export {default as remarkCitations} from './plugins/remark-citations.js'
+export {default as remarkSmartPunctuation} from './plugins/remark-smart-punctuation.js'
+export {smartenString, smartenRun, InlineRun, pandocAbbreviations} from './util/smart-punctuation.js'
 export {default as remarkBibliography} from './plugins/remark-bibliography.js'
 export {default as remarkRenderCitations} from './plugins/remark-render-citations.js'
 export {default as rehypeNotes} from './plugins/rehype-notes.js'

@@ -7,6 +7,7 @@
  *   metadata ─────── front matter -> file.data.metadata
  *   note checks ──── undefined and unreferenced notes
  *   cite ─────────── Pandoc citation syntax -> `cite` nodes
+ *   smart ────────── curly quotes, dashes, ellipses as Pandoc's `smart` (text, notes, titles, citation affixes)
  *   bibliography ─── CSL-JSON / BibTeX / RIS -> file.data.bibliography
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
  *   to hast ──────── remark-rehype with our handlers (cite, footnotes); raw HTML parsed
@@ -39,6 +40,7 @@ import remarkPandocInline from './plugins/remark-pandoc-inline.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
 import remarkCitations from './plugins/remark-citations.js'
+import remarkSmartPunctuation from './plugins/remark-smart-punctuation.js'
 import remarkBibliography from './plugins/remark-bibliography.js'
 import remarkRenderCitations from './plugins/remark-render-citations.js'
 import rehypeNotes from './plugins/rehype-notes.js'
@@ -67,6 +69,8 @@ export interface EditionOptions extends StyleLookup {
   conventionBibliographyDirs?: string[]
   /** Keep raw HTML as written (trusted authors only). */
   trustHtml?: boolean
+  /** Curly quotes, dashes and ellipses as Pandoc's `smart` extension makes them (default true; `--no-smart`). */
+  smart?: boolean
   /** Client script and CSS to inline; default: the bundled assets. */
   assets?: {script: string; css: string}
   /** Render styles some other way (a worker pool). */
@@ -187,6 +191,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter}).parse(file)
   stage('parse')
   const front = unified().use(remarkPandocDollarMath).use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
+  if (options.smart !== false) front.use(remarkSmartPunctuation) // after the citations are found, before they are rendered
   await front.run(mdast, file)
   stage('metadata/notes/cite')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
