@@ -169,7 +169,10 @@ export default function remarkSmartPunctuation(options: Options = {}) {
       if (texts.length === 0) return
       const edits = smartenRun(run, abbreviations)
       if (edits.size === 0) return
-      for (const {node, start} of texts) node.value = applyEdits(node.value, start, edits)
+      const values = applyEdits(texts.map(({node, start}) => ({value: node.value, start})), edits)
+      texts.forEach(({node}, index) => {
+        node.value = values[index]!
+      })
     }
 
     function smartenAlt(node: Image | ImageReference): void {

@@ -60,18 +60,21 @@ export const pandocAbbreviations: ReadonlySet<string> = new Set([
  * position becomes.
  */
 export class InlineRun {
-  /** The characters (UTF-16 units); other tokens stand as U+FFFC. */
-  text = ''
-  /** The kind of each position. */
-  readonly kinds: number[] = []
+  private readonly parts: string[] = []
+  private length = 0
+  /** Positions whose kind is not a plain character. */
+  private readonly marks: Array<[number, number]> = []
 
   /** Add text; `literal(index)` tells which of its characters were written escaped or as references. Returns where it starts. */
   addText(value: string, literal?: (index: number) => LiteralKind | undefined): number {
-    const start = this.text.length
-    this.text += value
-    for (let i = 0; i < value.length; i++) {
-      const kind = literal?.(i)
-      this.kinds.push(kind === 'escape' ? ESCAPED : kind === 'reference' ? ENTITY : CHAR)
+    const start = this.length
+    this.parts.push(value)
+    this.length += value.length
+    if (literal) {
+      for (let i = 0; i < value.length; i++) {
+        const kind = literal(i)
+        if (kind) this.marks.push([start + i, kind === 'escape' ? ESCAPED : ENTITY])
+      }
     }
     return start
   }
@@ -91,9 +94,17 @@ export class InlineRun {
     this.push(kind === 'math' ? MATH : kind === 'cite' ? CITE : kind === 'break' ? BREAK : ATOM)
   }
 
+  /** The characters (other tokens stand as U+FFFC) and the kind of each position. */
+  contents(): {text: string; kinds: Uint8Array} {
+    const kinds = new Uint8Array(this.length)
+    for (const [at, kind] of this.marks) kinds[at] = kind
+    return {text: this.parts.join(''), kinds}
+  }
+
   private push(kind: number): void {
-    this.text += '\uFFFC'
-    this.kinds.push(kind)
+    this.marks.push([this.length, kind])
+    this.parts.push('\uFFFC')
+    this.length += 1
   }
 }
 
@@ -119,7 +130,7 @@ class SmartParser {
 
   constructor(
     private readonly text: string,
-    private readonly kinds: readonly number[],
+    private readonly kinds: Uint8Array,
     private readonly abbreviations: ReadonlySet<string>
   ) {
     this.n = text.length
@@ -309,8 +320,9 @@ class SmartParser {
  * Positions not in the map stay as they are.
  */
 export function smartenRun(run: InlineRun, abbreviations: ReadonlySet<string> = pandocAbbreviations): Map<number, string> {
-  if (!triggers.test(run.text)) return new Map()
-  return new SmartParser(run.text, run.kinds, abbreviations).run()
+  const {text, kinds} = run.contents()
+  if (!triggers.test(text)) return new Map()
+  return new SmartParser(text, kinds, abbreviations).run()
 }
 
 /** Smart punctuation in a plain string (a title, a citation's prefix): no markup in it. */
@@ -318,21 +330,28 @@ export function smartenString(value: string, abbreviations: ReadonlySet<string> 
   if (!triggers.test(value)) return value
   const run = new InlineRun()
   run.addText(value)
-  return applyEdits(value, 0, smartenRun(run, abbreviations))
+  return applyEdits([{value, start: 0}], smartenRun(run, abbreviations))[0]!
 }
 
-/** The text that started at `start` of a run, with the run's edits made. */
-export function applyEdits(value: string, start: number, edits: ReadonlyMap<number, string>): string {
-  if (edits.size === 0) return value
-  let out = ''
-  let changed = false
-  for (let i = 0; i < value.length; i++) {
-    const to = edits.get(start + i)
-    if (to === undefined) out += value[i]
-    else {
-      out += to
-      changed = true
+/**
+ * Make a run's edits in the texts it was built from: each text with where it started in the run,
+ * in order. Returns the texts changed.
+ */
+export function applyEdits(texts: ReadonlyArray<{value: string; start: number}>, edits: ReadonlyMap<number, string>): string[] {
+  const positions = [...edits.keys()].sort((a, b) => a - b)
+  const out: string[] = []
+  let next = 0
+  for (const {value, start} of texts) {
+    while (next < positions.length && positions[next]! < start) next++
+    let result = ''
+    let from = 0
+    while (next < positions.length && positions[next]! < start + value.length) {
+      const at = positions[next]! - start
+      result += value.slice(from, at) + edits.get(positions[next]!)!
+      from = at + 1
+      next++
     }
+    out.push(from === 0 ? value : result + value.slice(from))
   }
-  return changed ? out : value
+  return out
 }
