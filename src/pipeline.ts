@@ -8,6 +8,7 @@
  *   pandoc inline ── inline notes ^[...] to footnotes, heading {#attributes} dropped
  *   metadata ─────── front matter -> file.data.metadata
  *   note checks ──── undefined and unreferenced notes
+ *   smart ────────── curly quotes, dashes, ellipses as Pandoc's `smart` (text, notes, titles, citation affixes)
  *   cite ─────────── `cite` nodes -> citation values (locators, affixes as citeproc markup)
  *   bibliography ─── CSL-JSON / BibTeX / RIS -> file.data.bibliography
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
@@ -40,6 +41,7 @@ import remarkPandocInline from './plugins/remark-pandoc-inline.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
 import remarkCitations from './plugins/remark-citations.js'
+import remarkSmartPunctuation from './plugins/remark-smart-punctuation.js'
 import remarkBibliography from './plugins/remark-bibliography.js'
 import remarkRenderCitations from './plugins/remark-render-citations.js'
 import rehypeNotes from './plugins/rehype-notes.js'
@@ -69,6 +71,8 @@ export interface EditionOptions extends StyleLookup {
   conventionBibliographyDirs?: string[]
   /** Keep raw HTML as written (trusted authors only). */
   trustHtml?: boolean
+  /** Curly quotes, dashes and ellipses as Pandoc's `smart` extension makes them (default true; `--no-smart`). */
+  smart?: boolean
   /** Client script and CSS to inline; default: the bundled assets. */
   assets?: {script: string; css: string}
   /** Render styles some other way (a worker pool). */
@@ -197,7 +201,10 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const frontMatter = startsWithFrontMatter(String(file.value))
   const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter, frontMatterClose: closingFence(String(file.value))}).parse(file)
   stage('parse')
-  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkCitations)
+  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics)
+  // Smart punctuation before the citations become values: their affixes read as the text around them.
+  if (options.smart !== false) front.use(remarkSmartPunctuation)
+  front.use(remarkCitations)
   await front.run(mdast, file)
   stage('metadata/notes/cite')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}

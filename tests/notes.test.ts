@@ -60,7 +60,7 @@ test('under a note style, body citations become notes numbered with the author\'
   assert.equal(notes.length, 4)
   const shown = (li: (typeof notes)[number]) => toString(selectAll('.cite-variant', li).find((v) => String(v.properties.dataStyles).includes('chicago'))!)
   assert.match(shown(notes[0]!), /^Jane Doe, A Book \(P, 2020\), 4\.$/)
-  assert.match(toString(notes[1]!), /author's own note/)
+  assert.match(toString(notes[1]!), /author’s own note/)
   assert.equal(shown(notes[2]!), 'Doe, A Book, 4.')
   assert.match(shown(notes[3]!), /Roe, Another Book.*9\./)
   // The generated notes carry both numberings; the author's note is 1 in APA's.

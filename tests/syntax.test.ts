@@ -72,7 +72,7 @@ test('citations: Pandoc\'s grammar, prefixes and suffixes as inline Markdown', (
     mode: 'normal',
     items: [
       {key: 'galilei', prefix: 'Kircher is probably responding to', locator: '90', label: 'page', suffix: ', in discussing <i>Orationes</i> 1'},
-      {key: 'dryden', prefix: 'a later\ntreatment of this subject is', suffix: '.'}
+      {key: 'dryden', prefix: 'a later treatment of this subject is', suffix: '.'}
     ]
   }])
   assert.deepEqual(cites('[see **the** @a, pp. 3-5; -@b]')[0]!.items, [

@@ -28,6 +28,8 @@ Options:
   --csl-dir DIR          another folder of .csl styles; may repeat
   --strict               warnings are errors
   --trust-html           keep the essay's raw HTML unsanitized (trusted authors only)
+  --no-smart             keep straight quotes, --, --- and ... as typed (Pandoc's
+                         -f markdown-smart); default: curly quotes, dashes, ellipses
   --pdf                  also print each essay as <slug>.pdf: notes at the foot of their
                          pages, running head, page numbers, bookmarks (needs Chromium)
   --paper a4|letter      the PDF's paper (default: a4)

@@ -43,6 +43,8 @@ Options:
   --csl-dir DIR          another folder of .csl styles; may repeat
   --strict               warnings are errors
   --trust-html           keep the essay's raw HTML unsanitized (trusted authors only)
+  --no-smart             keep straight quotes, --, --- and ... as typed (Pandoc's
+                         -f markdown-smart); default: curly quotes, dashes, ellipses
   --quiet                print errors only (and the address)
   --verbose              also the time of each stage of each essay
   -h, --help             this help

@@ -96,6 +96,7 @@ export const editionOptions = {
   'csl-dir': {type: 'string', multiple: true},
   strict: {type: 'boolean'},
   'trust-html': {type: 'boolean'},
+  'no-smart': {type: 'boolean'},
   quiet: {type: 'boolean'},
   verbose: {type: 'boolean'},
   help: {type: 'boolean', short: 'h'}
@@ -103,7 +104,7 @@ export const editionOptions = {
 
 /** What those options ask of the library, with the essays named on the command line. */
 export function editionRequest(
-  values: {bibliography?: string[]; style?: string[]; 'default-style'?: string; 'csl-dir'?: string[]; strict?: boolean; 'trust-html'?: boolean},
+  values: {bibliography?: string[]; style?: string[]; 'default-style'?: string; 'csl-dir'?: string[]; strict?: boolean; 'trust-html'?: boolean; 'no-smart'?: boolean},
   positionals: string[]
 ): BuildOptions {
   return {
@@ -114,7 +115,8 @@ export function editionRequest(
     ...(values['default-style'] ? {defaultStyle: values['default-style']} : {}),
     ...(values['csl-dir'] ? {styleDirs: values['csl-dir'].map((d) => path.resolve(d))} : {}),
     strict: Boolean(values.strict),
-    trustHtml: Boolean(values['trust-html'])
+    trustHtml: Boolean(values['trust-html']),
+    smart: !values['no-smart']
   }
 }
 

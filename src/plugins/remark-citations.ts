@@ -77,8 +77,11 @@ function suffixTokens(nodes: PhrasingContent[]): LocatorToken[] {
 }
 
 function tokensHtml(tokens: LocatorToken[]): string {
-  return tokens.map((token) => (token.kind === 'other' ? token.html : token.kind === 'space' ? ' ' : token.text)).join('')
+  return tokens.map((token) => (token.kind === 'other' ? token.html : token.text)).join('')
 }
+
+/** A line ending in an affix is a space (Pandoc's soft break). */
+const softBreaks = (html: string) => html.replace(/[ \t]*\r?\n[ \t]*/g, ' ')
 
 /** Pandoc's `trimInlines` on an affix's nodes, as a copy: white space off both ends. */
 function trimmed(nodes: PhrasingContent[]): PhrasingContent[] {
@@ -106,7 +109,7 @@ export function citeItemOf(node: CiteItemNode, terms: LocatorTerms): CiteItem {
   if (node.suppressAuthor) item.suppressAuthor = true
   for (const child of node.children) {
     if (child.type === 'citePrefix') {
-      const html = affixHtml(trimmed(child.children))
+      const html = softBreaks(affixHtml(trimmed(child.children)))
       if (html) item.prefix = html
     } else if (child.type === 'citeSuffix') {
       const first = child.children[0]
@@ -119,7 +122,7 @@ export function citeItemOf(node: CiteItemNode, terms: LocatorTerms): CiteItem {
         item.locator = parsed.locator
         item.label = parsed.label ?? 'page'
       }
-      const suffix = tokensHtml(parsed.rest).replace(/\s+$/, '')
+      const suffix = softBreaks(tokensHtml(parsed.rest)).replace(/\s+$/, '')
       if (suffix.trim()) item.suffix = suffix
     }
   }
