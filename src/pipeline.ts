@@ -52,7 +52,7 @@ import rehypeCiteThis from './plugins/rehype-cite-this.js'
 import rehypeDocument from './plugins/rehype-document.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
-import {rawTex} from './handlers/raw-tex.js'
+import {rawTex, titleBlock} from './handlers/unprinted.js'
 import {sanitizeTree} from './util/sanitize.js'
 import {hasRaw, walkElements} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
@@ -117,7 +117,7 @@ export function clientAssets(): {script: string; css: string} {
  * (`frontMatterClose`, which `closingFence` reads off the essay).
  */
 export function parser(options: {frontMatter?: boolean; frontMatterClose?: '---' | '...'} = {}): Processor<MdastRoot> {
-  const processor = unified().use(remarkParse).use(remarkGfm)
+  const processor = unified().use(remarkParse).use(remarkGfm, {singleTilde: false})
   if (options.frontMatter !== false) processor.use(remarkFrontmatter, [{type: 'yaml', fence: {open: '---', close: options.frontMatterClose ?? '---'}}])
   return processor.use(remarkPandoc) as unknown as Processor<MdastRoot>
 }
@@ -223,7 +223,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
 
   const defaultClass = styles.find((s) => s.id === (defaultStyle ?? styles[0]?.id))?.class
   const toHtml = unified()
-    .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition, rawTex}})
+    .use(remarkRehype, {allowDangerousHtml: true, handlers: {cite, footnoteReference, footnoteDefinition, rawTex, titleBlock}})
     // rehype-raw re-parses the whole page with parse5 to place the essay's own HTML; a page with
     // none (no `raw` node) comes out of it as it went in, so it skips that, and is not even loaded.
     .use(() => async (tree: HastRoot, file: VFile) => {

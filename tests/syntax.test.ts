@@ -171,3 +171,38 @@ test('front matter closes with `---` or `...`, whichever comes first', () => {
     assert.equal((tree.children[0] as {value: string}).value, value)
   }
 })
+
+test('raw TeX blocks do not interrupt a paragraph: an environment there stays in it', () => {
+  const tree = parser({frontMatter: false}).parse('A GAM has the form\n\\begin{align*}\ny &= x\n\\end{align*}\nwhere observations')
+  assert.deepEqual(tree.children.map((node) => node.type), ['paragraph'])
+  assert.equal(text('A GAM has the form\n\\begin{align*}\ny &= x\n\\end{align*}\nwhere'), 'A GAM has the form\n$$\\begin{align*}\ny &= x\n\\end{align*}$$\nwhere')
+})
+
+test('superscript and subscript; strikethrough needs two tildes', () => {
+  const {tree} = parse('the 19^th^ century, H~2~O, ~~gone~~, ~not sub~, x^2 y^ and a^[note]')
+  assert.deepEqual(['superscript', 'subscript', 'delete'].map((type) => all(tree, type).length), [1, 1, 1])
+  assert.equal(text('the 19^th^ century, H~2~O, ~not sub~, x^2 y^'), 'the 19th century, H2O, ~not sub~, x^2 y^')
+})
+
+test('fenced divs hold their blocks; a closing fence ends a paragraph, an opening one does not', () => {
+  const tree = parser({frontMatter: false}).parse('::: Abstract\nThis *paper*.\n:::\n\n::: {.note #x}\nA\n\n- b\n:::\n\npara\n::: {.x}\nstill para\n:::')
+  assert.deepEqual(tree.children.map((node) => node.type), ['div', 'div', 'paragraph'])
+  assert.deepEqual(tree.children.slice(0, 2).map((node) => (node.data as {hProperties: {className: string[]}}).hProperties.className), [['Abstract'], ['note']])
+  assert.equal(text('para\n::: {.x}\nstill para\n:::'), 'para\n::: {.x}\nstill para')
+})
+
+test('a title block gives the title, the authors and the date', () => {
+  const tree = parser({frontMatter: false}).parse('% The Title\n  continued\n% Ann Author; Bob Author\n  Carl Author\n% 2024-05-01\n\nText.')
+  assert.deepEqual(tree.children.map((node) => node.type), ['titleBlock', 'paragraph'])
+  const block = tree.children[0] as unknown as {title: string; authors: string[]; date: string}
+  assert.deepEqual([block.title, block.authors, block.date], ['The Title continued', ['Ann Author', 'Bob Author', 'Carl Author'], '2024-05-01'])
+  // Only at the very start: elsewhere `%` is text.
+  assert.deepEqual(parser({frontMatter: false}).parse('Text.\n\n% not a title').children.map((node) => node.type), ['paragraph', 'paragraph'])
+})
+
+test('line blocks keep their lines; a pipe table wins', () => {
+  const tree = parser({frontMatter: false}).parse('| $H_p$: one\n  continued\n| two\n\n| a | b |\n|---|---|\n| 1 | 2 |')
+  assert.deepEqual(tree.children.map((node) => node.type), ['paragraph', 'table'])
+  assert.equal(all(tree.children[0]!, 'break').length, 1)
+  assert.equal(text('| $H_p$: one\n  continued\n| two'), '$H_p$: one continuedtwo')
+})

@@ -2,7 +2,7 @@
  * Stage "metadata": read the essay's YAML front matter (remark-frontmatter's `yaml` node) into
  * `file.data.metadata`. Broken YAML is an error at its line and column; unknown fields are warnings.
  */
-import type {Root, Yaml} from 'mdast'
+import type {Root, TitleBlock, Yaml} from 'mdast'
 import type {VFile} from 'vfile'
 import YAML from 'yaml'
 import type {CslItem} from '../citations/render.js'
@@ -158,6 +158,15 @@ export default function remarkEssayMetadata(options: Options = {}) {
         source: 'essay-edition'
       })
       message.fatal = true
+    }
+    // Pandoc's title block (`% Title`): its fields, unless the front matter gives them.
+    const block = tree.children.find((child): child is TitleBlock => child.type === 'titleBlock')
+    if (block) {
+      const fromBlock: Record<string, unknown> = {}
+      if (block.title) fromBlock.title = block.title
+      if (block.authors.length > 0) fromBlock.author = block.authors
+      if (block.date) fromBlock.date = block.date
+      raw = {...fromBlock, ...raw}
     }
     file.data.metadata = readMetadata(raw)
   }

@@ -8,6 +8,7 @@
  * - raw TeX (`\newpage`, `\vspace{1em}`, `\begin{env}...\end{env}`), Pandoc's `raw_tex`;
  * - figures: an image alone in its paragraph is a figure with its caption as Markdown;
  *   `{attributes}` after images and links; inline code trimmed;
+ * - `^superscript^`, `~subscript~`; `:::` fenced divs; `| ` line blocks; `% Title` blocks;
  * - block structure: a paragraph goes on over lines that would start a list, a heading, a block
  *   quote or a rule in CommonMark (Pandoc wants a blank line before those), a setext heading is one
  *   line of text; Pandoc's title block (`% Title`).
@@ -20,6 +21,10 @@ import {pandocCitation, pandocCitationFromMarkdown} from '../syntax/pandoc-citat
 import {pandocBlocks} from '../syntax/pandoc-blocks.js'
 import {pandocRawTex, pandocRawTexFromMarkdown} from '../syntax/pandoc-raw-tex.js'
 import {pandocFiguresFromMarkdown} from '../syntax/pandoc-figures.js'
+import {pandocScript, pandocScriptFromMarkdown} from '../syntax/pandoc-script.js'
+import {pandocDiv, pandocDivFromMarkdown} from '../syntax/pandoc-div.js'
+import {pandocTitleBlock, pandocTitleBlockFromMarkdown} from '../syntax/pandoc-title-block.js'
+import {pandocLineBlock, pandocLineBlockFromMarkdown} from '../syntax/pandoc-line-block.js'
 
 export interface Options {
   /** `$` and `$$` math (default true). */
@@ -28,6 +33,14 @@ export interface Options {
   citations?: boolean
   /** Images alone in a paragraph as figures, `{attributes}` after images and links, trimmed inline code (default true). */
   figures?: boolean
+  /** Pandoc's title block, `% Title` lines at the start (default true). */
+  titleBlock?: boolean
+  /** `| ` line blocks (default true). */
+  lineBlocks?: boolean
+  /** `:::` fenced divs (default true). */
+  divs?: boolean
+  /** `^superscript^` and `~subscript~` (default true; give remark-gfm `singleTilde: false`). */
+  script?: boolean
   /** Raw TeX commands and environments, dropped from HTML (default true). */
   rawTex?: boolean
   /** Pandoc's block rules: no list, heading, quote or rule without a blank line before (default true). */
@@ -47,6 +60,18 @@ export default function remarkPandoc(this: Processor, options: Options = {}): un
   const fromMarkdownExtensions = (data.fromMarkdownExtensions ??= [])
   if (options.blocks !== false) micromarkExtensions.push(pandocBlocks())
   if (options.figures !== false) fromMarkdownExtensions.push(pandocFiguresFromMarkdown())
+  if (options.titleBlock !== false) {
+    micromarkExtensions.push(pandocTitleBlock())
+    fromMarkdownExtensions.push(pandocTitleBlockFromMarkdown())
+  }
+  if (options.lineBlocks !== false) {
+    micromarkExtensions.push(pandocLineBlock())
+    fromMarkdownExtensions.push(pandocLineBlockFromMarkdown())
+  }
+  if (options.divs !== false) {
+    micromarkExtensions.push(pandocDiv())
+    fromMarkdownExtensions.push(pandocDivFromMarkdown())
+  }
   if (options.math !== false) {
     micromarkExtensions.push(pandocMath())
     fromMarkdownExtensions.push(pandocMathFromMarkdown())
@@ -54,6 +79,10 @@ export default function remarkPandoc(this: Processor, options: Options = {}): un
   if (options.rawTex !== false) {
     micromarkExtensions.push(pandocRawTex())
     fromMarkdownExtensions.push(pandocRawTexFromMarkdown())
+  }
+  if (options.script !== false) {
+    micromarkExtensions.push(pandocScript())
+    fromMarkdownExtensions.push(pandocScriptFromMarkdown())
   }
   if (options.citations !== false) {
     micromarkExtensions.push(pandocCitation())

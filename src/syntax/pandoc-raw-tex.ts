@@ -211,6 +211,8 @@ const rawTexFlow: Construct = {
   name: 'pandocRawTexFlow',
   concrete: true,
   tokenize(effects, ok, nok) {
+    // As in Pandoc, it does not interrupt a paragraph: there it is raw TeX inline.
+    if (this.interrupt) return nok
     const block = tokenizeCommand('pandocRawTexBlock').call(this, effects, ok, nok)
     return (code) => effects.check(beginAhead, block, nok)(code)
   }

@@ -4,7 +4,8 @@
  *
  * The essay is cut into chunks where no Markdown construct can run across: before a line that
  * starts at the margin (not indented, not a list item) after a blank line, outside fenced code,
- * `$$` math and front matter. An essay with HTML blocks (a line starting with `<`) is not cut.
+ * and front matter. An essay with HTML blocks (a line starting with `<`) or fenced divs (`:::`) is
+ * not cut.
  * A chunk seen before (same text) reuses its nodes; a new one is parsed alone, with stand-in
  * definitions of every footnote and link label the other chunks define, since micromark reads
  * `[^1]` and `[text][label]` as references only when a definition exists somewhere in the essay.
@@ -45,7 +46,8 @@ export function chunksOf(markdown: string, frontMatter: boolean): Chunk[] | unde
   let previousBlank = false
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!
-    if (/^ {0,3}</.test(line)) return undefined
+    // HTML blocks and Pandoc's fenced divs may hold blank lines: such an essay is parsed whole.
+    if (/^ {0,3}(?:<|:::)/.test(line)) return undefined
     if (inFrontMatter) {
       if (index > 0 && /^(?:---|\.\.\.)[ \t]*\r?$/.test(line)) inFrontMatter = false
     } else if (open) {
