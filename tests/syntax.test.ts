@@ -206,3 +206,8 @@ test('line blocks keep their lines; a pipe table wins', () => {
   assert.equal(all(tree.children[0]!, 'break').length, 1)
   assert.equal(text('| $H_p$: one\n  continued\n| two'), '$H_p$: one continuedtwo')
 })
+
+test('a bare URL made a link reads its backslash escapes as Pandoc reads text', () => {
+  const [link] = all(parse('see http://example.org/x.aspx\\#http11\\_max_con now').tree, 'link') as Array<{url: string; children: Array<{value: string}>}>
+  assert.deepEqual([link!.url, link!.children[0]!.value], ['http://example.org/x.aspx#http11_max_con', 'http://example.org/x.aspx#http11_max_con'])
+})

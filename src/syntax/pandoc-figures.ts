@@ -8,7 +8,9 @@
  * - `link_attributes`: `{#id .class width=50%}` right after an image or link is attributes, not text.
  *   A width or height in pixels becomes the image's; other attributes are dropped (the page has no
  *   inline styles).
- * - inline code loses the white space at its ends (Pandoc trims it).
+ * - inline code loses the white space at its ends (Pandoc trims it);
+ * - a bare URL made a link (GFM) reads its backslash escapes as Pandoc reads them in text
+ *   (`aspx\#http11\_max` is `aspx#http11_max`).
  */
 import type {CompileContext, Extension as FromMarkdownExtension} from 'mdast-util-from-markdown'
 import type {Nodes, Parent, PhrasingContent, Root, Text} from 'mdast'
@@ -82,6 +84,15 @@ function transform(tree: Root): undefined {
     if (node.type === 'inlineCode') {
       node.value = node.value.trim()
       return
+    }
+    if (node.type === 'link' && node.children.length === 1 && node.children[0]!.type === 'text' && node.url.includes('\\')) {
+      const text = node.children[0]
+      const bare = node.url === text.value || node.url === `http://${text.value}` || node.url === `mailto:${text.value}`
+      if (bare) {
+        const unescape = (value: string) => value.replace(/\\([!-/:-@[-`{-~])/g, '$1')
+        text.value = unescape(text.value)
+        node.url = unescape(node.url)
+      }
     }
     if (!('children' in node)) return
     if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell' || node.type === 'emphasis' || node.type === 'strong' || node.type === 'link') takeAttributes(node)
