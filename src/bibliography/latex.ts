@@ -56,7 +56,7 @@ const declarations: Record<string, Format | 'plain'> = {
 /** Commands dropped with their one argument. */
 const dropWithArgument = new Set(['noopsort', 'vspace', 'label', 'index', 'nocite', 'cite', 'hyphenation'])
 
-const special = /[\s{}$\\%'`~-]/
+const special = /[\s{}$\\%'`~\u2018\u2019\u201c\u201d-]/
 
 class Reader {
   pos = 0
@@ -109,6 +109,11 @@ class Reader {
         } else addText(out, '’')
       } else if (ch === '`') {
         this.quote(out)
+      } else if (ch === '\u201c' || ch === '\u2018') {
+        this.unicodeQuote(out)
+      } else if (ch === '\u201d' || ch === '\u2019') {
+        this.pos++
+        addText(out, ch)
       } else if (ch === '~') {
         this.pos++
         addText(out, '\u00a0')
@@ -145,6 +150,22 @@ class Reader {
     }
     this.pos = start + 1
     addText(out, '`')
+  }
+
+  /** “…” and ‘…’ typed as such are quotations too (Pandoc's reader takes them so). */
+  private unicodeQuote(out: Inline[]) {
+    const start = this.pos
+    const double = this.peek() === '\u201c'
+    this.pos++
+    const closes = double ? () => this.peek() === '\u201d' : () => this.peek() === '\u2019' && !/\p{L}/u.test(this.peek(1))
+    const children = this.inlines(closes)
+    if (closes()) {
+      this.pos++
+      out.push({type: 'quoted', double, children})
+      return
+    }
+    this.pos = start + 1
+    addText(out, double ? '\u201c' : '\u2018')
   }
 
   private math(out: Inline[]) {
@@ -356,6 +377,39 @@ export function stringify(list: Inline[]): string {
   return text
 }
 
+/**
+ * A protected group inside a word (`{l}da`, `{c}ldf`) protects the whole word: citeproc-js's
+ * title case takes the end of the group for the start of a word ("lDa"); Pandoc's knows it is
+ * inside one. The letters and digits joined to the group join it.
+ */
+function widenNocase(list: Inline[]): Inline[] {
+  if (!list.some((node) => node.type === 'span' && node.nocase)) return list
+  const out = [...list]
+  for (let i = 0; i < out.length; i++) {
+    const node = out[i]!
+    if (node.type !== 'span' || !node.nocase) continue
+    const children = [...node.children]
+    const before = out[i - 1]
+    if (before?.type === 'str') {
+      const word = /[\p{L}\p{N}]*$/u.exec(before.text)![0]
+      if (word) {
+        children.unshift({type: 'str', text: word})
+        out[i - 1] = {type: 'str', text: before.text.slice(0, before.text.length - word.length)}
+      }
+    }
+    const after = out[i + 1]
+    if (after?.type === 'str') {
+      const word = /^[\p{L}\p{N}]*/u.exec(after.text)![0]
+      if (word) {
+        children.push({type: 'str', text: word})
+        out[i + 1] = {type: 'str', text: after.text.slice(word.length)}
+      }
+    }
+    out[i] = {type: 'span', nocase: true, children: mergeText(children)}
+  }
+  return out.filter((node) => node.type !== 'str' || node.text !== '')
+}
+
 const smallCaps = ['<span style="font-variant:small-caps;">', '</span>']
 const tags: Record<string, string[]> = {
   emph: ['<i>', '</i>'], strong: ['<b>', '</b>'], smallcaps: smallCaps, sup: ['<sup>', '</sup>'], sub: ['<sub>', '</sub>'],
@@ -369,7 +423,7 @@ const tags: Record<string, string[]> = {
  */
 export function toCslString(list: Inline[], depth = 0): string {
   let text = ''
-  for (const node of list) {
+  for (const node of widenNocase(list)) {
     if (node.type === 'str') text += node.text
     else if (node.type === 'space') text += ' '
     else if (node.type === 'math') text += `<span class="nocase">$${node.tex}$</span>`

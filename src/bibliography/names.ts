@@ -20,6 +20,7 @@ export interface CslName {
   suffix?: string
   literal?: string
   'comma-suffix'?: boolean
+  'parse-names'?: boolean
 }
 
 /** The literal name Pandoc gives to `and others`. */
@@ -186,7 +187,19 @@ export function toName(name: Inline[], options: NameOptions = {}): CslName | und
   if (prefix) out[options.useprefix ? 'non-dropping-particle' : 'dropping-particle'] = prefix
   if (suffix) out.suffix = suffix
   if (options.juniorcomma) out['comma-suffix'] = true
-  return out
+  return keepWhole(out)
+}
+
+/**
+ * The parts of a BibTeX name are final (a braced `{van Wart}` is a family name): Pandoc does not
+ * look for particles in them again, citeproc-js would ("Wart, Justin van"). Tell it not to
+ * where it would find one.
+ */
+function keepWhole(name: CslName): CslName {
+  const family = name.family ?? ''
+  const given = name.given ?? ''
+  if (/(^|\s)\p{Ll}\S*\s/u.test(family) || /^\p{Ll}+['’]/u.test(family) || /\s\p{Ll}/u.test(given)) name['parse-names'] = false
+  return name
 }
 
 /** biblatex's extended name format: `family=Berg, given=Anna, prefix=van der, useprefix=true`. */
@@ -207,7 +220,7 @@ function extendedName(list: Inline[]): CslName {
       delete out['dropping-particle']
     }
   }
-  return out
+  return keepWhole(out)
 }
 
 /** A name list; empty names are left out. */
