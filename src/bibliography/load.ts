@@ -9,6 +9,7 @@ import YAML from 'yaml'
 import type {CslItem} from '../citations/render.js'
 import {decodeUtf8, lineColumn, lineLocator} from '../util/text.js'
 import {normalizeItem} from './normalize.js'
+import {readYamlItem} from './markdown-text.js'
 import {entryFields, entryToCsl, withInherited, type RawEntry, type Variant} from './biblatex.js'
 
 const require = createRequire(import.meta.url)
@@ -263,6 +264,10 @@ function readBibliographyFile(file: string): LoadResult {
     } else {
       const value = document.toJS() as unknown
       raw = Array.isArray(value) ? value : Array.isArray((value as {references?: unknown})?.references) ? (value as {references: unknown[]}).references : []
+      // Pandoc reads CSL-YAML as Markdown (markdown-text.ts); each item located by its node.
+      raw = raw.map((entry) => (entry && typeof entry === 'object' && !Array.isArray(entry) ? readYamlItem(entry as Record<string, unknown>) : entry))
+      const list = YAML.isSeq(document.contents) ? document.contents : YAML.isMap(document.contents) ? document.contents.get('references', true) : undefined
+      if (YAML.isSeq(list)) offsets = list.items.map((node) => (node as {range?: [number, number, number]}).range?.[0] ?? 0)
     }
   } else if (format === 'bibtex') {
     const read = fromBibtex(text, file, diagnostics, path.extname(file).toLowerCase() === '.bibtex' ? 'bibtex' : 'biblatex')
@@ -300,7 +305,8 @@ function readBibliographyFile(file: string): LoadResult {
       diagnostics.push({file, ...where, message: `Duplicate id \`${id}\`: this later entry is used, the earlier one is ignored`, ruleId: 'bibliography-duplicate-id', fatal: false})
     }
     taken.add(id)
-    if (typeof item.type !== 'string') item.type = 'document'
+    // No type is Pandoc's "" (citeproc's fallbacks), as for BibTeX's @misc.
+    if (typeof item.type !== 'string') item.type = ''
     const {item: clean, repaired} = normalizeItem({...item, id})
     if (repaired.length > 0) {
       diagnostics.push({file, ...where, message: `Item \`${id}\`: ${repaired.map((f) => `\`${f}\``).join(', ')} ${repaired.length === 1 ? 'is' : 'are'} not in CSL form; repaired or left out`, ruleId: 'bibliography-field', fatal: false})
