@@ -43,6 +43,10 @@ test('sentence case: the first word after a colon keeps its capital, as APA want
     'A Bayesian perspective on the reproducibility project: Psychology')
 })
 
+test('sentence case: Pandoc\'s last-word rule after a period ("J. Geophys. Res. inside")', () => {
+  assert.equal(title('title = "Results of J. Geophys. Res. Inside"'), 'Results of j. Geophys. Res. inside')
+})
+
 test('sentence case: braces protect; words with inner capitals keep them; a group with a small letter stays nocase', () => {
   assert.equal(title('title = {{B}ayesian {AMReX} on the {iPhone}: {NASA} and ESPnet}'),
     'Bayesian AMReX on the <span class="nocase">iPhone</span>: NASA and ESPnet')
@@ -179,6 +183,12 @@ test('one entry that cannot be read costs only itself: an error at its place, ev
   assert.equal(diagnostics.length, 1)
   assert.equal(diagnostics[0]!.line, 3)
   assert.match(diagnostics[0]!.message, /BibTeX cannot be read: entry `bad` is left out/)
+})
+
+test('what Pandoc skips between entries is skipped: % lines and JabRef\'s multi-line @Comment, even with @ in them', () => {
+  const {items, diagnostics} = read('% mail: user@example.org\n@Comment{jabref-meta: databaseType:biblatex;\n  grouping: @here {x}\n}\n@book{a, title = {A (Parenthesis}, year = 2001}\n')
+  assert.deepEqual(diagnostics, [])
+  assert.deepEqual(items.map((i) => i.title), ['A (parenthesis'])
 })
 
 test('an entry citation-js could not convert (bookauthor) is read', () => {

@@ -321,8 +321,8 @@ export function entryToCsl(entry: RawEntry, fields: Fields, options: MapOptions 
     const end = endYear === undefined ? [] : [endYear, ...(month(`${prefix}endmonth`) !== undefined ? [month(`${prefix}endmonth`)!, ...(number(`${prefix}endday`) !== undefined ? [number(`${prefix}endday`)!] : [])] : [])]
     const parts = [start, end].filter((p) => p.length > 0)
     if (parts.length > 0) return {'date-parts': parts}
-    const literal = raw(`${prefix}year`)
-    return literal === undefined ? undefined : {literal}
+    const literal = raw(`${prefix}year`)?.trim()
+    return literal ? {literal} : undefined
   }
   const issued = date('date', '')
   set('issued', issued)

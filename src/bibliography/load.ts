@@ -107,6 +107,73 @@ function entryHeads(text: string): EntryHead[] {
 
 const notEntries = new Set(['comment', 'string', 'preamble'])
 
+/**
+ * What Pandoc's reader skips between entries, blanked (offsets and lines kept) so that citation-js
+ * does not take an `@` in it for an entry: `%` comment lines and `@comment{...}` blocks (JabRef's
+ * `@Comment{jabref-meta: ...}` spans lines and holds braces).
+ */
+function blankComments(text: string): string {
+  if (!/%|@\s*comment/i.test(text)) return text
+  const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n]/g, ' ')
+  let out = ''
+  let last = 0
+  // Inside an entry: its brace depth, and whether it opened with a parenthesis.
+  let depth = 0
+  let parenthesized = false
+  let inside = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inside) {
+      if (c === '\\') i++
+      else if (c === '{') depth++
+      else if (c === '}') {
+        if (depth === 0 && !parenthesized) inside = false
+        else depth--
+      } else if (c === ')' && parenthesized && depth === 0) inside = false
+      continue
+    }
+    if (c === '%') {
+      const end = text.indexOf('\n', i)
+      const stop = end < 0 ? text.length : end
+      out += text.slice(last, i) + blank(i, stop)
+      last = stop
+      i = stop - 1
+    } else if (c === '@') {
+      const comment = /^@\s*comment\s*([{(])?/i.exec(text.slice(i, i + 40))
+      if (comment) {
+        let end = i + comment[0].length
+        if (comment[1]) {
+          const close = comment[1] === '{' ? '}' : ')'
+          let inner = 0
+          for (; end < text.length; end++) {
+            if (text[end] === '{') inner++
+            else if (text[end] === '}' && inner > 0) inner--
+            else if (text[end] === close && inner === 0) {
+              end++
+              break
+            }
+          }
+        } else {
+          const next = text.indexOf('\n', end)
+          end = next < 0 ? text.length : next
+        }
+        out += text.slice(last, i) + blank(i, end)
+        last = end
+        i = end - 1
+      } else {
+        const head = /^@\s*[A-Za-z]+\s*([{(])/.exec(text.slice(i, i + 40))
+        if (head) {
+          inside = true
+          depth = 0
+          parenthesized = head[1] === '('
+          i += head[0].length - 1
+        }
+      }
+    }
+  }
+  return out + text.slice(last)
+}
+
 function syntaxReason(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0]!.replace(/ at line \d+ col \d+:?$/, '')
 }
@@ -116,7 +183,8 @@ function syntaxReason(error: unknown): string {
  * cannot, each entry is read on its own (with the `@string`s before it), and one that cannot be
  * read is a warning at its place: every other entry is kept.
  */
-function bibtexEntries(text: string, file: string, diagnostics: BibliographyDiagnostic[]): Array<{entry: RawEntry; offset?: number}> {
+function bibtexEntries(source: string, file: string, diagnostics: BibliographyDiagnostic[]): Array<{entry: RawEntry; offset?: number}> {
+  const text = blankComments(source)
   const heads = entryHeads(text)
   const withOffsets = (entries: RawEntry[], candidates: EntryHead[]) => {
     let next = 0

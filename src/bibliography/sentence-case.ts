@@ -65,13 +65,18 @@ function splitUp(text: string): string[] {
 
 class SentenceCaser {
   state: State = 'start'
+  /** The mark that ended the last sentence (`:` for a subtitle). */
+  lastMark = ''
 
   /** Moves the state past `text`; returns the chunk changed as sentence case wants. */
   chunk(text: string): string {
     const before = this.state
     const last = [...text].at(-1)
     if (last !== undefined) {
-      if ('.?!:'.includes(last)) this.state = 'afterSentenceEnd'
+      if ('.?!:'.includes(last)) {
+        this.state = 'afterSentenceEnd'
+        this.lastMark = last
+      }
       else if (isAlnum(last)) this.state = 'afterWordChar'
       else if (isSpace(last) && before === 'afterSentenceEnd') this.state = 'startSentence'
       else if (isWordBreak(last)) this.state = 'afterWordEnd'
@@ -153,8 +158,9 @@ export function sentenceCase(title: Inline[]): Inline[] {
   const body = lastIsWord ? list.slice(0, -1) : list
   for (const node of body) out.push(caser.node(node))
   if (lastIsWord) {
-    // Pandoc's "last word" state; kept out after a colon (see the module's doc).
-    if (caser.state === 'afterWordEnd' || caser.state === 'start') caser.state = 'beforeLastWord'
+    // Pandoc's "last word" state; but a one-word subtitle keeps its capital (see the module's doc).
+    const subtitle = caser.state === 'startSentence' && caser.lastMark === ':'
+    if (caser.state === 'afterWordEnd' || caser.state === 'start' || (caser.state === 'startSentence' && !subtitle)) caser.state = 'beforeLastWord'
     out.push(caser.node(last))
   }
   return unprotect(out)
