@@ -61,6 +61,14 @@ test('sentence case: only English or unmarked entries; the language is the IETF 
   assert.equal(british.language, 'en-GB')
 })
 
+test('sentence case only when the document is in English (or says nothing), as Pandoc decides by its locale', () => {
+  const dir = fixture({'refs.bib': '@article{a, title = {A Title in Title Case}, journal = {J}, year = 2020}'})
+  const file = path.join(dir, 'refs.bib')
+  assert.equal(loadBibliographyFile(file, {lang: 'de-DE'}).items[0]!.title, 'A Title in Title Case')
+  assert.equal(loadBibliographyFile(file, {lang: 'en-GB'}).items[0]!.title, 'A title in title case')
+  assert.equal(loadBibliographyFile(file).items[0]!.title, 'A title in title case')
+})
+
 test('LaTeX in values: accents, quotes, dashes, no-break spaces, formatting', () => {
   assert.equal(title("title = {M{\\\"u}ller's `Quoted' and ``Double'' --- {\\'E}cole~Normale \\emph{Emph} \\textsc{SC} 50\\% \\& Co}"),
     'Müller’s “quoted” and “double” — École\u00a0normale <i>emph</i> <span style="font-variant:small-caps;">SC</span> 50% & co')

@@ -218,7 +218,8 @@ function bibtexEntries(source: string, file: string, diagnostics: BibliographyDi
   return out
 }
 
-function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnostic[], variant: Variant): {items: unknown[]; offsets: Array<number | undefined>} {
+function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnostic[], options: {variant: Variant; english: boolean}): {items: unknown[]; offsets: Array<number | undefined>} {
+  const {variant} = options
   const entries = bibtexEntries(text, file, diagnostics)
   const byKey = new Map<string, {entry: RawEntry; fields: ReturnType<typeof entryFields>}>()
   for (const {entry} of entries) byKey.set(entry.label, {entry, fields: entryFields(entry)})
@@ -228,7 +229,7 @@ function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnos
     if (entry.type.toLowerCase() === 'xdata') continue
     try {
       const fields = withInherited(entry, entryFields(entry), byKey, variant)
-      items.push(entryToCsl(entry, fields, {variant}))
+      items.push(entryToCsl(entry, fields, options))
       offsets.push(offset)
     } catch (error) {
       const where = offset !== undefined ? lineColumn(text, offset) : {}
@@ -274,7 +275,15 @@ const loaded = new Map<string, {stamp: string; result: LoadResult}>()
  * Items keep the order of the file. A file read before and unchanged since (same size and
  * modification time) is not parsed again: rebuilds in watch and preview reuse it.
  */
-export function loadBibliographyFile(file: string): LoadResult {
+export interface LoadOptions {
+  /**
+   * The document's language (`lang`, BCP 47). Pandoc converts BibTeX titles to sentence case only
+   * when it is English or not given.
+   */
+  lang?: string
+}
+
+export function loadBibliographyFile(file: string, options: LoadOptions = {}): LoadResult {
   let stamp: string | undefined
   try {
     const stat = fs.statSync(file)
@@ -282,14 +291,16 @@ export function loadBibliographyFile(file: string): LoadResult {
   } catch {
     // Reported by the read below.
   }
+  const english = !options.lang || /^en\b/i.test(options.lang)
+  if (stamp) stamp += english ? ':en' : ':other'
   const known = stamp ? loaded.get(file) : undefined
   if (known && known.stamp === stamp) return structuredClone(known.result)
-  const result = readBibliographyFile(file)
+  const result = readBibliographyFile(file, english)
   if (stamp) loaded.set(file, {stamp, result: structuredClone(result)})
   return result
 }
 
-function readBibliographyFile(file: string): LoadResult {
+function readBibliographyFile(file: string, english: boolean): LoadResult {
   const diagnostics: BibliographyDiagnostic[] = []
   const format = formatOf(file)
   if (!format) {
@@ -338,7 +349,7 @@ function readBibliographyFile(file: string): LoadResult {
       if (YAML.isSeq(list)) offsets = list.items.map((node) => (node as {range?: [number, number, number]}).range?.[0] ?? 0)
     }
   } else if (format === 'bibtex') {
-    const read = fromBibtex(text, file, diagnostics, path.extname(file).toLowerCase() === '.bibtex' ? 'bibtex' : 'biblatex')
+    const read = fromBibtex(text, file, diagnostics, {variant: path.extname(file).toLowerCase() === '.bibtex' ? 'bibtex' : 'biblatex', english})
     raw = read.items
     offsets = read.offsets as number[]
     if (raw.length === 0 && diagnostics.length === 0 && /@\s*[A-Za-z]+\s*[{(]/.test(text) && !/^\s*@\s*(string|preamble|comment)/i.test(text)) {
@@ -389,12 +400,12 @@ function readBibliographyFile(file: string): LoadResult {
 }
 
 /** Read several files; a work in a later file replaces one with the same id (as in Pandoc), with a warning. */
-export function loadBibliographies(files: string[]): LoadResult {
+export function loadBibliographies(files: string[], options: LoadOptions = {}): LoadResult {
   const items: CslItem[] = []
   const diagnostics: BibliographyDiagnostic[] = []
   const seen = new Map<string, {file: string; index: number}>()
   for (const file of files) {
-    const result = loadBibliographyFile(file)
+    const result = loadBibliographyFile(file, options)
     diagnostics.push(...result.diagnostics)
     for (const item of result.items) {
       const earlier = seen.get(item.id)

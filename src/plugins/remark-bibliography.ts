@@ -74,7 +74,7 @@ function referencePlaces(tree: Root): Array<{line: number; column: number} | und
 export default function remarkBibliography(options: Options = {}) {
   return function transformer(tree: Root, file: VFile) {
     const {files} = bibliographyFiles(file, options)
-    const result = loadBibliographies(files)
+    const result = loadBibliographies(files, {lang: file.data.metadata?.lang})
     for (const diagnostic of result.diagnostics) report(file, diagnostic)
     const items = new Map<string, CslItem>()
     const from = new Map<string, string>()
