@@ -150,6 +150,11 @@ test('biblatex types and fields: @online site, @software version, publishers as 
   assert.equal(item('@misc{m, title = {T}, year = 2020}').type, '')
 })
 
+test('@software in APA: its version labelled, "[Computer software]" (a version ending in a digit is numeric)', () => {
+  const {items} = read('@software{s, title = {Tool}, version = {2.4}, author = {Doe, Jane}, year = 2019}\n@software{t, title = {Other}, version = {v2.1.3}, author = {Roe, Jane}, year = 2019}\n')
+  assert.deepEqual(entries(items, 'apa'), ['Doe, J. (2019). Tool (Version 2.4) [Computer software].', 'Roe, J. (2019). Other (Version v2.1.3) [Computer software].'])
+})
+
 test('short titles: shorttitle, else the title before its colon', () => {
   assert.equal(item('@article{a, title = {Doing Bayesian Data Analysis}, shorttitle = {Bayesian Analysis}, journal = {J}, year = 2020}')['title-short'], 'Bayesian analysis')
   assert.equal(item('@article{a, title = {The New Statistics: Why and How}, journal = {J}, year = 2020}')['title-short'], 'The new statistics')

@@ -16,7 +16,7 @@ import {computePositions} from './positions.js'
 import {readLocale, type CslStyle} from './styles.js'
 import type {Citation, CiteItem} from './types.js'
 import {speedUpCiteproc} from './citeproc-speed.js'
-import {endListsAtOthers} from '../bibliography/citeproc-others.js'
+import {installCiteprocRules} from '../bibliography/citeproc-rules.js'
 import {markMathInRendered, mathForCiteproc} from '../bibliography/math.js'
 
 const require = createRequire(import.meta.url)
@@ -24,8 +24,8 @@ const core = require('@citation-js/core') as {plugins: {config: {get(name: strin
 require('@citation-js/plugin-csl')
 // Same output, less time: shortcuts through citeproc's hot spots (citeproc-speed.ts).
 speedUpCiteproc()
-// BibTeX's `and others` ends a list of names in "et al.", as in Pandoc (citeproc-others.ts).
-endListsAtOthers()
+// Pandoc's citeproc rules for BibTeX data: `and others` as "et al.", versions like "2.4" (citeproc-rules.ts).
+installCiteprocRules()
 
 interface Register<T> {
   add(name: string, value: T): void

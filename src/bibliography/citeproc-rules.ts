@@ -1,14 +1,22 @@
 /**
- * BibTeX's `author = {Huber, Peter J. and others}` says that the list of authors goes on. Pandoc
+ * Two rules of Pandoc's citeproc that citeproc-js lacks, for data as Pandoc reads it. Each wraps
+ * one function of citeproc-js and is installed only on the citeproc-js it was written for
+ * (`provenOn`); elsewhere citeproc-js runs as it is.
+ *
+ * 1. `and others`. BibTeX's `author = {Huber, Peter J. and others}` says that the list of authors goes on. Pandoc
  * reads it as a last name whose literal is "others" (names.ts does the same), and its citeproc
  * ends such a list in the style's "et al.": "Huber, P. J., et al.", "(Huber et al., 1967)".
  * citeproc-js has no such rule and would print "Huber, P. J., & others". This teaches it: a
  * name list ending in `{literal: "others"}` is shown without it, as a list the style's et-al
  * rules have shortened, so that the style's own "et al." (term, delimiter, formatting) follows.
  *
- * It wraps one function of citeproc-js, `CSL.NameOutput.prototype._imposeNameConstraints`, which
- * receives each list of names with its full count and shortens it. It is installed only on the
- * citeproc-js it was written for; elsewhere "others" stays a name, as citeproc-js prints it.
+ *    It wraps `CSL.NameOutput.prototype._imposeNameConstraints`, which receives each list of names
+ *    with its full count and shortens it (and two functions that place "et al.").
+ * 2. A version is numeric when it ends in a digit. APA prints "(Version 2.4)" for a numeric
+ *    version (`is-numeric="version"`); citeproc-js tests "version" as a number variable, by which
+ *    "2.4" and "v2.1.3" are not numbers, and prints "(2.4)"; its own code for version (a last
+ *    digit) is never reached. Pandoc's citeproc takes them as numeric. `@is-numeric` is wrapped to
+ *    test "version" by its last character, as citeproc-js's code meant to.
  */
 import {createRequire} from 'node:module'
 import {others} from './names.js'
@@ -26,13 +34,17 @@ interface NameOutputPrototype {
   _setEtAlParameter(this: NameOutput, type: string, v: string, j?: number): unknown
   joinPersons(this: NameOutput, blobs: unknown[], pos: string, j?: number, tokenname?: string): unknown
 }
+type AttributeHandler = (this: {tests?: Array<(item: Record<string, unknown>) => boolean>}, state: unknown, arg: string) => void
 interface Citeproc {
   PROCESSOR_VERSION: string
   NameOutput?: {prototype: NameOutputPrototype}
+  Attributes?: Record<string, AttributeHandler>
   [installed]?: boolean
+  [versionInstalled]?: boolean
 }
 
 const installed = Symbol.for('essay-edition.citeproc-others')
+const versionInstalled = Symbol.for('essay-edition.citeproc-version')
 const requireHere = createRequire(import.meta.url)
 const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
 
@@ -99,4 +111,26 @@ export function endListsAtOthers(): boolean {
   }
   CSL[installed] = true
   return true
+}
+
+/** Install rule 2; true when it is in place. */
+export function versionEndingInDigitIsNumeric(): boolean {
+  if (CSL[versionInstalled]) return true
+  const isNumeric = CSL.Attributes?.['@is-numeric']
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof isNumeric !== 'function') return false
+  CSL.Attributes!['@is-numeric'] = function (state, arg) {
+    const variables = arg.split(/\s+/)
+    if (!variables.includes('version')) return isNumeric.call(this, state, arg)
+    const rest = variables.filter((variable) => variable !== 'version')
+    if (rest.length > 0) isNumeric.call(this, state, rest.join(' '))
+    ;(this.tests ??= []).push((item) => /\d$/.test(String(item.version ?? '')))
+  }
+  CSL[versionInstalled] = true
+  return true
+}
+
+/** Install both rules (see the module's doc). */
+export function installCiteprocRules(): void {
+  endListsAtOthers()
+  versionEndingInDigitIsNumeric()
 }
