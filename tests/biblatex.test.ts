@@ -190,12 +190,13 @@ test('a group inside a word protects the whole word from title case ("lda", not 
   assert.match(entries(items, 'chicago-fullnote-bibliography')[0]!, /lda: Collapsed Gibbs Sampling/)
 })
 
-test('one entry that cannot be read costs only itself: an error at its place, every other entry read', () => {
+test('one entry that cannot be read costs only itself: a warning at its place, every other entry read', () => {
   const {items, diagnostics} = read('@book{good1, title = {One}, year = 2001}\n\n@book{bad, title = {Unclosed, year = 2002\n\n@book{good2, title = {Two}, year = 2003}\n')
   assert.deepEqual(items.map((i) => i.id).sort(), ['good1', 'good2'])
   assert.equal(diagnostics.length, 1)
   assert.equal(diagnostics[0]!.line, 3)
   assert.match(diagnostics[0]!.message, /BibTeX cannot be read: entry `bad` is left out/)
+  assert.equal(diagnostics[0]!.fatal, false)
 })
 
 test('what Pandoc skips between entries is skipped: % lines and JabRef\'s multi-line @Comment, even with @ in them', () => {

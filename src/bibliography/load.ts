@@ -189,8 +189,9 @@ function bibtexEntries(source: string, file: string, diagnostics: BibliographyDi
   const withOffsets = (entries: RawEntry[], candidates: EntryHead[]) => {
     let next = 0
     return entries.map((entry) => {
-      const at = candidates.findIndex((head, index) => index >= next && head.label === entry.label)
-      if (at < 0) return {entry}
+      let at = next
+      while (at < candidates.length && candidates[at]!.label !== entry.label) at++
+      if (at >= candidates.length) return {entry}
       next = at + 1
       return {entry, offset: candidates[at]!.offset}
     })
@@ -210,9 +211,10 @@ function bibtexEntries(source: string, file: string, diagnostics: BibliographyDi
       if (head.type === 'string') strings += chunk + '\n'
       for (const entry of entries) out.push({entry, offset: head.offset})
     } catch (error) {
-      // A syntax error stops Pandoc for the whole file; here it costs only its entry, but it is an error.
+      // A syntax error stops Pandoc for the whole file; here it costs only its entry: a warning
+      // (an error under --strict), so that an entry nobody cites never stops a build.
       const what = notEntries.has(head.type) ? `\`@${head.type}\`` : `entry \`${head.label}\``
-      diagnostics.push({file, ...lineColumn(text, head.offset), message: `BibTeX cannot be read: ${what} is left out (${syntaxReason(error)})`, ruleId: 'bibliography-bibtex', fatal: true})
+      diagnostics.push({file, ...lineColumn(text, head.offset), message: `BibTeX cannot be read: ${what} is left out (${syntaxReason(error)})`, ruleId: 'bibliography-bibtex', fatal: false})
     }
   })
   return out
