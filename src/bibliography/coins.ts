@@ -3,6 +3,7 @@
  * tools find each reference in the page; and the Highwire Press `citation_reference` value.
  */
 import type {CslItem} from '../citations/render.js'
+import {cslPlainText} from './math.js'
 
 type Names = Array<{family?: string; given?: string; literal?: string}>
 
@@ -12,8 +13,9 @@ function year(item: CslItem): string | undefined {
   return parts.map((p, i) => (i === 0 ? String(p) : String(p).padStart(2, '0'))).join('-')
 }
 
+/** A field as plain text (CSL's markup and math spans are not for metadata). */
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+  return typeof value === 'string' ? cslPlainText(value) : typeof value === 'number' ? String(value) : undefined
 }
 
 /** The KEV string of a COinS span's `title`. */

@@ -3,6 +3,7 @@
  */
 import {createRequire} from 'node:module'
 import type {CslItem} from '../citations/render.js'
+import {cslPlainText} from './math.js'
 
 const require = createRequire(import.meta.url)
 const {Cite} = require('@citation-js/core') as {Cite: new (data: unknown, options?: unknown) => {format(type: string, options?: unknown): string}}
@@ -27,14 +28,26 @@ export function cslJson(items: CslItem[]): CslItem[] {
  */
 export function toBibtex(items: CslItem[]): string {
   if (items.length === 0) return ''
+  // TeX math goes out as the author wrote it (`$M_{\rm BH}$`), not escaped letter by letter:
+  // each formula is a placeholder of plain letters through citation-js, then put back.
+  const formulas: string[] = []
+  const withPlaceholders = (text: string) =>
+    text.replace(/<span class="nocase">(\$\$?[^$]+\$\$?)<\/span>/g, (_all, tex: string) => `zqmath${formulas.push(tex) - 1}qz`)
   // Our keys, not keys citation-js would make up.
-  const data = cslJson(items).map((item) => ({...item, 'citation-key': item.id}))
-  return new Cite(data).format('biblatex', {format: 'text'}).trim() + '\n'
+  const data = cslJson(items).map((item) => {
+    const out: CslItem = {...item, 'citation-key': item.id}
+    for (const [key, value] of Object.entries(out)) if (typeof value === 'string' && value.includes('<span class="nocase">$')) out[key] = withPlaceholders(value)
+    return out
+  })
+  const bibtex = new Cite(data).format('biblatex', {format: 'text'}).trim() + '\n'
+  return formulas.length === 0 ? bibtex : bibtex.replace(/zqmath(\d+)qz/g, (all, n: string) => formulas[Number(n)] ?? all)
 }
 
 export function toRis(items: CslItem[]): string {
   if (items.length === 0) return ''
-  const ris = new Cite(cslJson(items)).format('ris', {format: 'text'})
+  // RIS is plain text: no CSL markup, math as `$TeX$`.
+  const plain = cslJson(items).map((item) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key, typeof value === 'string' ? cslPlainText(value) : value])) as CslItem)
+  const ris = new Cite(plain).format('ris', {format: 'text'})
   // citation-js wraps values at 70 characters; RIS readers would take the break as a space.
   return ris.replace(/\n(?![A-Z][A-Z0-9] {2}-)/g, '').trim() + '\n'
 }

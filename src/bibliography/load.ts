@@ -9,18 +9,20 @@ import YAML from 'yaml'
 import type {CslItem} from '../citations/render.js'
 import {decodeUtf8, lineColumn, lineLocator} from '../util/text.js'
 import {normalizeItem} from './normalize.js'
+import {readYamlItem} from './markdown-text.js'
+import {entryFields, entryToCsl, withInherited, type RawEntry, type Variant} from './biblatex.js'
 
 const require = createRequire(import.meta.url)
 const core = require('@citation-js/core') as {
   plugins: {
-    input: {chain(input: string, options: {forceType: string; generateGraph: boolean}): CslItem[]}
-    config: {get(name: string): {parse: {sentenceCase: string; strict?: boolean}}}
+    input: {
+      chain(input: string, options: {forceType: string; generateGraph: boolean}): CslItem[]
+      data(input: string, type: string): unknown
+    }
   }
 }
 require('@citation-js/plugin-bibtex')
 require('@citation-js/plugin-ris')
-// BibTeX keeps titles in title case; CSL wants sentence case, as Pandoc makes it (shared/notes).
-core.plugins.config.get('@bibtex').parse.sentenceCase = 'english'
 
 /** A problem found in a bibliography file. */
 export interface BibliographyDiagnostic {
@@ -88,35 +90,155 @@ function parseJson(text: string, file: string, diagnostics: BibliographyDiagnost
   }
 }
 
-/** BibLaTeX fields and types that citation-js's BibTeX reader leaves out. */
-const biblatexOnly = /^\s*(date|journaltitle|location|urldate|eventdate|origdate|maintitle|eprint|eprinttype)\s*=|^\s*@(online|report|mvbook|bookinbook|dataset|software|thesis)\s*[{(]/im
+interface EntryHead {
+  type: string
+  label: string
+  offset: number
+}
 
-function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnostic[]): CslItem[] {
-  try {
-    const classic = core.plugins.input.chain(text, {forceType: '@bibtex/text', generateGraph: false})
-    if (!biblatexOnly.test(text)) return classic
-    // BibLaTeX: read it both ways; classic readings win (they give Pandoc's "PhD thesis" and the like).
-    const modern = new Map(core.plugins.input.chain(text, {forceType: '@biblatex/text', generateGraph: false}).map((item) => [item.id, item]))
-    return classic.map((item) => {
-      const other = modern.get(item.id)
-      const merged = {...other, ...Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined))} as CslItem
-      // An entry type only BibLaTeX knows (`@online`) comes out of the classic reader as `document`.
-      if (item.type === 'document' && other?.type) merged.type = other.type
-      return merged
-    })
-  } catch (error) {
-    const reason = (error as Error).message
-    const at = /at line (\d+) col (\d+)/.exec(reason)
-    diagnostics.push({
-      file,
-      line: at ? Number(at[1]) : 1,
-      column: at ? Number(at[2]) : 1,
-      message: `BibTeX cannot be read: ${reason.split('\n')[0]!.replace(/ at line \d+ col \d+:?$/, '')}`,
-      ruleId: 'bibliography-bibtex',
-      fatal: true
-    })
-    return []
+/** Where each entry starts (`@type{label,`), in file order; `@string` and the like included. */
+function entryHeads(text: string): EntryHead[] {
+  const heads: EntryHead[] = []
+  for (const match of text.matchAll(/@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)/g)) {
+    heads.push({type: match[1]!.toLowerCase(), label: match[2]!, offset: match.index!})
   }
+  return heads
+}
+
+const notEntries = new Set(['comment', 'string', 'preamble'])
+
+/**
+ * What Pandoc's reader skips between entries, blanked (offsets and lines kept) so that citation-js
+ * does not take an `@` in it for an entry: `%` comment lines and `@comment{...}` blocks (JabRef's
+ * `@Comment{jabref-meta: ...}` spans lines and holds braces).
+ */
+function blankComments(text: string): string {
+  if (!/%|@\s*comment/i.test(text)) return text
+  const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n]/g, ' ')
+  let out = ''
+  let last = 0
+  // Inside an entry: its brace depth, and whether it opened with a parenthesis.
+  let depth = 0
+  let parenthesized = false
+  let inside = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inside) {
+      if (c === '\\') i++
+      else if (c === '{') depth++
+      else if (c === '}') {
+        if (depth === 0 && !parenthesized) inside = false
+        else depth--
+      } else if (c === ')' && parenthesized && depth === 0) inside = false
+      continue
+    }
+    if (c === '%') {
+      const end = text.indexOf('\n', i)
+      const stop = end < 0 ? text.length : end
+      out += text.slice(last, i) + blank(i, stop)
+      last = stop
+      i = stop - 1
+    } else if (c === '@') {
+      const comment = /^@\s*comment\s*([{(])?/i.exec(text.slice(i, i + 40))
+      if (comment) {
+        let end = i + comment[0].length
+        if (comment[1]) {
+          const close = comment[1] === '{' ? '}' : ')'
+          let inner = 0
+          for (; end < text.length; end++) {
+            if (text[end] === '{') inner++
+            else if (text[end] === '}' && inner > 0) inner--
+            else if (text[end] === close && inner === 0) {
+              end++
+              break
+            }
+          }
+        } else {
+          const next = text.indexOf('\n', end)
+          end = next < 0 ? text.length : next
+        }
+        out += text.slice(last, i) + blank(i, end)
+        last = end
+        i = end - 1
+      } else {
+        const head = /^@\s*[A-Za-z]+\s*([{(])/.exec(text.slice(i, i + 40))
+        if (head) {
+          inside = true
+          depth = 0
+          parenthesized = head[1] === '('
+          i += head[0].length - 1
+        }
+      }
+    }
+  }
+  return out + text.slice(last)
+}
+
+function syntaxReason(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0]!.replace(/ at line \d+ col \d+:?$/, '')
+}
+
+/**
+ * The entries of a BibTeX file, each with its offset. citation-js reads the whole file; when it
+ * cannot, each entry is read on its own (with the `@string`s before it), and one that cannot be
+ * read is a warning at its place: every other entry is kept.
+ */
+function bibtexEntries(source: string, file: string, diagnostics: BibliographyDiagnostic[]): Array<{entry: RawEntry; offset?: number}> {
+  const text = blankComments(source)
+  const heads = entryHeads(text)
+  const withOffsets = (entries: RawEntry[], candidates: EntryHead[]) => {
+    let next = 0
+    return entries.map((entry) => {
+      let at = next
+      while (at < candidates.length && candidates[at]!.label !== entry.label) at++
+      if (at >= candidates.length) return {entry}
+      next = at + 1
+      return {entry, offset: candidates[at]!.offset}
+    })
+  }
+  try {
+    return withOffsets(core.plugins.input.data(text, '@biblatex/text') as RawEntry[], heads.filter((head) => !notEntries.has(head.type)))
+  } catch {
+    // Read below, entry by entry.
+  }
+  const out: Array<{entry: RawEntry; offset?: number}> = []
+  let strings = ''
+  heads.forEach((head, index) => {
+    if (head.type === 'comment') return
+    const chunk = text.slice(head.offset, heads[index + 1]?.offset ?? text.length)
+    try {
+      const entries = core.plugins.input.data(strings + chunk, '@biblatex/text') as RawEntry[]
+      if (head.type === 'string') strings += chunk + '\n'
+      for (const entry of entries) out.push({entry, offset: head.offset})
+    } catch (error) {
+      // A syntax error stops Pandoc for the whole file; here it costs only its entry: a warning
+      // (an error under --strict), so that an entry nobody cites never stops a build.
+      const what = notEntries.has(head.type) ? `\`@${head.type}\`` : `entry \`${head.label}\``
+      diagnostics.push({file, ...lineColumn(text, head.offset), message: `BibTeX cannot be read: ${what} is left out (${syntaxReason(error)})`, ruleId: 'bibliography-bibtex', fatal: false})
+    }
+  })
+  return out
+}
+
+function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnostic[], options: {variant: Variant; english: boolean}): {items: unknown[]; offsets: Array<number | undefined>} {
+  const {variant} = options
+  const entries = bibtexEntries(text, file, diagnostics)
+  const byKey = new Map<string, {entry: RawEntry; fields: ReturnType<typeof entryFields>}>()
+  for (const {entry} of entries) byKey.set(entry.label, {entry, fields: entryFields(entry)})
+  const items: unknown[] = []
+  const offsets: Array<number | undefined> = []
+  for (const {entry, offset} of entries) {
+    if (entry.type.toLowerCase() === 'xdata') continue
+    try {
+      const fields = withInherited(entry, entryFields(entry), byKey, variant)
+      items.push(entryToCsl(entry, fields, options))
+      offsets.push(offset)
+    } catch (error) {
+      const where = offset !== undefined ? lineColumn(text, offset) : {}
+      diagnostics.push({file, ...where, message: `Entry \`${entry.label}\` cannot be read and is left out: ${syntaxReason(error)}`, ruleId: 'bibliography-bibtex', fatal: false})
+    }
+  }
+  return {items, offsets}
 }
 
 function fromRis(text: string, file: string, diagnostics: BibliographyDiagnostic[]): CslItem[] {
@@ -134,25 +256,6 @@ function fromRis(text: string, file: string, diagnostics: BibliographyDiagnostic
   } catch (error) {
     diagnostics.push({file, line: 1, column: 1, message: `RIS cannot be read: ${(error as Error).message.split('\n')[0]}`, ruleId: 'bibliography-ris', fatal: true})
     return []
-  }
-}
-
-/**
- * BibTeX's "van der Berg, Anna" is Berg with the particle "van der", which biblatex (by default,
- * `useprefix=false`) and Pandoc drop in front of the family name: "Berg, A. van der". citation-js
- * keeps it as a non-dropping particle; move it, so that entries read and sort as Pandoc's.
- */
-function dropLowercaseParticles(item: Record<string, unknown>) {
-  for (const role of ['author', 'editor', 'translator', 'container-author', 'collection-editor']) {
-    const names = item[role]
-    if (!Array.isArray(names)) continue
-    for (const name of names as Array<Record<string, unknown>>) {
-      const particle = name['non-dropping-particle']
-      if (typeof particle === 'string' && /^\p{Ll}/u.test(particle) && name['dropping-particle'] === undefined) {
-        name['dropping-particle'] = particle
-        delete name['non-dropping-particle']
-      }
-    }
   }
 }
 
@@ -174,7 +277,15 @@ const loaded = new Map<string, {stamp: string; result: LoadResult}>()
  * Items keep the order of the file. A file read before and unchanged since (same size and
  * modification time) is not parsed again: rebuilds in watch and preview reuse it.
  */
-export function loadBibliographyFile(file: string): LoadResult {
+export interface LoadOptions {
+  /**
+   * The document's language (`lang`, BCP 47). Pandoc converts BibTeX titles to sentence case only
+   * when it is English or not given.
+   */
+  lang?: string
+}
+
+export function loadBibliographyFile(file: string, options: LoadOptions = {}): LoadResult {
   let stamp: string | undefined
   try {
     const stat = fs.statSync(file)
@@ -182,14 +293,16 @@ export function loadBibliographyFile(file: string): LoadResult {
   } catch {
     // Reported by the read below.
   }
+  const english = !options.lang || /^en\b/i.test(options.lang)
+  if (stamp) stamp += english ? ':en' : ':other'
   const known = stamp ? loaded.get(file) : undefined
   if (known && known.stamp === stamp) return structuredClone(known.result)
-  const result = readBibliographyFile(file)
+  const result = readBibliographyFile(file, english)
   if (stamp) loaded.set(file, {stamp, result: structuredClone(result)})
   return result
 }
 
-function readBibliographyFile(file: string): LoadResult {
+function readBibliographyFile(file: string, english: boolean): LoadResult {
   const diagnostics: BibliographyDiagnostic[] = []
   const format = formatOf(file)
   if (!format) {
@@ -232,10 +345,16 @@ function readBibliographyFile(file: string): LoadResult {
     } else {
       const value = document.toJS() as unknown
       raw = Array.isArray(value) ? value : Array.isArray((value as {references?: unknown})?.references) ? (value as {references: unknown[]}).references : []
+      // Pandoc reads CSL-YAML as Markdown (markdown-text.ts); each item located by its node.
+      raw = raw.map((entry) => (entry && typeof entry === 'object' && !Array.isArray(entry) ? readYamlItem(entry as Record<string, unknown>) : entry))
+      const list = YAML.isSeq(document.contents) ? document.contents : YAML.isMap(document.contents) ? document.contents.get('references', true) : undefined
+      if (YAML.isSeq(list)) offsets = list.items.map((node) => (node as {range?: [number, number, number]}).range?.[0] ?? 0)
     }
   } else if (format === 'bibtex') {
-    raw = fromBibtex(text, file, diagnostics)
-    if (raw.length === 0 && diagnostics.length === 0 && text.trim()) {
+    const read = fromBibtex(text, file, diagnostics, {variant: path.extname(file).toLowerCase() === '.bibtex' ? 'bibtex' : 'biblatex', english})
+    raw = read.items
+    offsets = read.offsets as number[]
+    if (raw.length === 0 && diagnostics.length === 0 && /@\s*[A-Za-z]+\s*[{(]/.test(text) && !/^\s*@\s*(string|preamble|comment)/i.test(text)) {
       diagnostics.push({file, line: 1, column: 1, message: 'No BibTeX entry found in the file', ruleId: 'bibliography-bibtex', fatal: true})
     }
   } else {
@@ -244,6 +363,7 @@ function readBibliographyFile(file: string): LoadResult {
 
   const items: CslItem[] = []
   const taken = new Set<string>()
+  const indexOf = new Map<string, number>()
   const locate = lineLocator(text)
   raw.forEach((entry, index) => {
     const where = offsets[index] !== undefined ? locate(offsets[index]!) : {}
@@ -252,8 +372,7 @@ function readBibliographyFile(file: string): LoadResult {
       return
     }
     const item = {...(entry as Record<string, unknown>)}
-    if (format === 'bibtex' || format === 'ris') delete item._graph
-    if (format === 'bibtex') dropLowercaseParticles(item)
+    if (format === 'ris') delete item._graph
     let id = item.id
     if ((id === undefined || id === null || id === '') && format === 'ris') id = makeKey(item as CslItem, taken)
     if (typeof id === 'number') id = String(id)
@@ -261,51 +380,44 @@ function readBibliographyFile(file: string): LoadResult {
       diagnostics.push({file, ...where, message: `Item ${index + 1}${item.title ? ` ("${String(item.title).slice(0, 60)}")` : ''} has no \`id\``, ruleId: 'bibliography-missing-id', fatal: true})
       return
     }
-    if (taken.has(id)) {
-      const at = format === 'bibtex' ? locateBibtexKey(text, id, 2) : where
-      diagnostics.push({file, ...at, message: `Duplicate id \`${id}\`: each work needs its own`, ruleId: 'bibliography-duplicate-id', fatal: true})
-      return
+    // Two works with one id: the last is used, as Pandoc does; a warning, never an error.
+    const duplicate = taken.has(id)
+    if (duplicate) {
+      diagnostics.push({file, ...where, message: `Duplicate id \`${id}\`: this later entry is used, the earlier one is ignored`, ruleId: 'bibliography-duplicate-id', fatal: false})
     }
     taken.add(id)
-    if (typeof item.type !== 'string') item.type = 'document'
+    // No type is Pandoc's "" (citeproc's fallbacks), as for BibTeX's @misc.
+    if (typeof item.type !== 'string') item.type = ''
     const {item: clean, repaired} = normalizeItem({...item, id})
     if (repaired.length > 0) {
       diagnostics.push({file, ...where, message: `Item \`${id}\`: ${repaired.map((f) => `\`${f}\``).join(', ')} ${repaired.length === 1 ? 'is' : 'are'} not in CSL form; repaired or left out`, ruleId: 'bibliography-field', fatal: false})
     }
-    items.push(clean as CslItem)
+    if (duplicate) items[indexOf.get(id)!] = clean as CslItem
+    else {
+      indexOf.set(id, items.length)
+      items.push(clean as CslItem)
+    }
   })
   return {items, diagnostics}
 }
 
-function locateBibtexKey(text: string, key: string, occurrence: number): {line?: number; column?: number} {
-  let from = 0
-  let found = -1
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const re = new RegExp(`@\\w+\\s*[{(]\\s*${escaped}\\s*,`, 'g')
-  for (let n = 0; n < occurrence; n++) {
-    re.lastIndex = from
-    const match = re.exec(text)
-    if (!match) break
-    found = match.index
-    from = match.index + 1
-  }
-  return found >= 0 ? lineColumn(text, found) : {}
-}
-
-/** Read several files; later files do not override earlier ones (a duplicate id is reported). */
-export function loadBibliographies(files: string[]): LoadResult {
+/** Read several files; a work in a later file replaces one with the same id (as in Pandoc), with a warning. */
+export function loadBibliographies(files: string[], options: LoadOptions = {}): LoadResult {
   const items: CslItem[] = []
   const diagnostics: BibliographyDiagnostic[] = []
-  const seen = new Map<string, string>()
+  const seen = new Map<string, {file: string; index: number}>()
   for (const file of files) {
-    const result = loadBibliographyFile(file)
+    const result = loadBibliographyFile(file, options)
     diagnostics.push(...result.diagnostics)
     for (const item of result.items) {
-      if (seen.has(item.id)) {
-        diagnostics.push({file, message: `Duplicate id \`${item.id}\`: also in ${seen.get(item.id)}`, ruleId: 'bibliography-duplicate-id', fatal: true})
+      const earlier = seen.get(item.id)
+      if (earlier) {
+        diagnostics.push({file, message: `Duplicate id \`${item.id}\`: also in ${earlier.file}; this later one is used`, ruleId: 'bibliography-duplicate-id', fatal: false})
+        items[earlier.index] = item
+        seen.set(item.id, {file, index: earlier.index})
         continue
       }
-      seen.set(item.id, file)
+      seen.set(item.id, {file, index: items.length})
       items.push(item)
     }
   }

@@ -16,12 +16,16 @@ import {computePositions} from './positions.js'
 import {readLocale, type CslStyle} from './styles.js'
 import type {Citation, CiteItem} from './types.js'
 import {speedUpCiteproc} from './citeproc-speed.js'
+import {installCiteprocRules} from '../bibliography/citeproc-rules.js'
+import {markMathInRendered, mathForCiteproc} from '../bibliography/math.js'
 
 const require = createRequire(import.meta.url)
 const core = require('@citation-js/core') as {plugins: {config: {get(name: string): CslPluginConfig}}}
 require('@citation-js/plugin-csl')
 // Same output, less time: shortcuts through citeproc's hot spots (citeproc-speed.ts).
 speedUpCiteproc()
+// Pandoc's citeproc rules for BibTeX data: `and others` as "et al.", versions like "2.4" (citeproc-rules.ts).
+installCiteprocRules()
 
 interface Register<T> {
   add(name: string, value: T): void
@@ -222,7 +226,7 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   }
   // Plain JSON copies: citeproc runs 2-2.5x slower on objects built elsewhere (shared/notes).
   const standaloneItems = (options.standalone ?? []).filter((item) => !seen.has(item.id))
-  const data = [...order.map((key) => items.get(key)!), ...standaloneItems].map((item) => ({...(JSON.parse(JSON.stringify(item)) as CslItem), system_id: item.id}))
+  const data = [...order.map((key) => items.get(key)!), ...standaloneItems].map((item) => ({...mathForCiteproc(JSON.parse(JSON.stringify(item)) as CslItem), system_id: item.id}))
   const engine = engineFor(style, data, options.lang)
   engine.updateItems(order)
 
@@ -275,5 +279,6 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
     const alone = engine.makeBibliography()
     if (alone && alone[1][0]) standalone.push({key: item.id, html: alone[1][0].trim()})
   }
-  return {styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}
+  // TeX math of titles as the page's math elements (bibliography/math.ts).
+  return markMathInRendered({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone})
 }

@@ -6,11 +6,14 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type {Root} from 'mdast'
+import type {Root, Yaml} from 'mdast'
 import type {VFile} from 'vfile'
+import YAML from 'yaml'
 import {loadBibliographies, type BibliographyDiagnostic} from '../bibliography/load.js'
 import {normalizeItem} from '../bibliography/normalize.js'
+import {readYamlItem} from '../bibliography/markdown-text.js'
 import type {CslItem} from '../citations/render.js'
+import {lineColumn} from '../util/text.js'
 
 export interface Options {
   /** Bibliography files, overriding the front matter (absolute or relative to `cwd`). */
@@ -52,19 +55,54 @@ export function report(file: VFile, diagnostic: BibliographyDiagnostic) {
   message.fatal = diagnostic.fatal ? true : false
 }
 
+/** Where each item of the front matter's `references:` starts in the essay (line, column). */
+function referencePlaces(tree: Root): Array<{line: number; column: number} | undefined> {
+  const node = tree.children.find((child): child is Yaml => child.type === 'yaml')
+  if (!node?.position) return []
+  const document = YAML.parseDocument(node.value)
+  const list = YAML.isMap(document.contents) ? document.contents.get('references', true) : undefined
+  if (!YAML.isSeq(list)) return []
+  // The YAML body starts on the line after the opening `---`.
+  return list.items.map((item) => {
+    const offset = (item as {range?: [number, number, number]}).range?.[0]
+    if (offset === undefined) return undefined
+    const at = lineColumn(node.value, offset)
+    return {line: node.position!.start.line + at.line, column: at.column}
+  })
+}
+
 export default function remarkBibliography(options: Options = {}) {
-  return function transformer(_tree: Root, file: VFile) {
+  return function transformer(tree: Root, file: VFile) {
     const {files} = bibliographyFiles(file, options)
-    const result = loadBibliographies(files)
+    const result = loadBibliographies(files, {lang: file.data.metadata?.lang})
     for (const diagnostic of result.diagnostics) report(file, diagnostic)
     const items = new Map<string, CslItem>()
-    for (const item of result.items) items.set(item.id, item)
-    for (const [index, entry] of (file.data.metadata?.references ?? []).entries()) {
-      if (entry && typeof entry === 'object' && typeof entry.id === 'string' && !items.has(entry.id)) {
-        items.set(entry.id, normalizeItem({type: 'document', ...entry}).item as CslItem)
-      } else {
-        report(file, {file: file.path, line: 1, column: 1, message: `Front-matter reference ${index + 1} has no \`id\`, or one used twice`, ruleId: 'bibliography-missing-id', fatal: true})
+    const from = new Map<string, string>()
+    for (const item of result.items) {
+      items.set(item.id, item)
+      from.set(item.id, 'file')
+    }
+    // The front matter's `references:`, read as Pandoc reads CSL-YAML; they win over the files'.
+    const references = file.data.metadata?.references ?? []
+    const places = references.length > 0 ? referencePlaces(tree) : []
+    for (const [index, entry] of references.entries()) {
+      const place = places[index] ?? {line: 1, column: 1}
+      const item = entry && typeof entry === 'object' && !Array.isArray(entry) ? readYamlItem(entry as Record<string, unknown>) : undefined
+      if (!item || typeof item.id !== 'string' || item.id === '') {
+        report(file, {file: file.path, ...place, message: `Front-matter reference ${index + 1} has no \`id\` and is left out`, ruleId: 'bibliography-missing-id', fatal: false})
+        continue
       }
+      const id = item.id
+      if (items.has(id)) {
+        const where = from.get(id) === 'front matter' ? 'earlier in the front matter' : 'in the bibliography'
+        report(file, {file: file.path, ...place, message: `Duplicate id \`${id}\`: also ${where}; this one is used`, ruleId: 'bibliography-duplicate-id', fatal: false})
+      }
+      const {item: clean, repaired} = normalizeItem({type: '', ...item})
+      if (repaired.length > 0) {
+        report(file, {file: file.path, ...place, message: `Front-matter reference \`${id}\`: ${repaired.map((f) => `\`${f}\``).join(', ')} ${repaired.length === 1 ? 'is' : 'are'} not in CSL form; repaired or left out`, ruleId: 'bibliography-field', fatal: false})
+      }
+      items.set(id, clean as CslItem)
+      from.set(id, 'front matter')
     }
     file.data.bibliography = {items, files}
   }

@@ -1,0 +1,136 @@
+/**
+ * Two rules of Pandoc's citeproc that citeproc-js lacks, for data as Pandoc reads it. Each wraps
+ * one function of citeproc-js and is installed only on the citeproc-js it was written for
+ * (`provenOn`); elsewhere citeproc-js runs as it is.
+ *
+ * 1. `and others`. BibTeX's `author = {Huber, Peter J. and others}` says that the list of authors goes on. Pandoc
+ * reads it as a last name whose literal is "others" (names.ts does the same), and its citeproc
+ * ends such a list in the style's "et al.": "Huber, P. J., et al.", "(Huber et al., 1967)".
+ * citeproc-js has no such rule and would print "Huber, P. J., & others". This teaches it: a
+ * name list ending in `{literal: "others"}` is shown without it, as a list the style's et-al
+ * rules have shortened, so that the style's own "et al." (term, delimiter, formatting) follows.
+ *
+ *    It wraps `CSL.NameOutput.prototype._imposeNameConstraints`, which receives each list of names
+ *    with its full count and shortens it (and two functions that place "et al.").
+ * 2. A version is numeric when it ends in a digit. APA prints "(Version 2.4)" for a numeric
+ *    version (`is-numeric="version"`); citeproc-js tests "version" as a number variable, by which
+ *    "2.4" and "v2.1.3" are not numbers, and prints "(2.4)"; its own code for version (a last
+ *    digit) is never reached. Pandoc's citeproc takes them as numeric. `@is-numeric` is wrapped to
+ *    test "version" by its last character, as citeproc-js's code meant to.
+ */
+import {createRequire} from 'node:module'
+import {others} from './names.js'
+
+interface NameOutput {
+  etal_use_last?: boolean
+  etal_spec: Record<string, object>
+  'et-al': {single: unknown; multiple: unknown}
+  freeters: Record<string, unknown[]>
+  persons: Record<string, unknown[][]>
+  institutions: Record<string, unknown[]>
+}
+interface NameOutputPrototype {
+  _imposeNameConstraints(this: NameOutput, lst: Record<string, unknown[]>, count: Record<string, number>, key: string, pos: number): unknown
+  _setEtAlParameter(this: NameOutput, type: string, v: string, j?: number): unknown
+  joinPersons(this: NameOutput, blobs: unknown[], pos: string, j?: number, tokenname?: string): unknown
+}
+type AttributeHandler = (this: {tests?: Array<(item: Record<string, unknown>) => boolean>}, state: unknown, arg: string) => void
+interface Citeproc {
+  PROCESSOR_VERSION: string
+  NameOutput?: {prototype: NameOutputPrototype}
+  Attributes?: Record<string, AttributeHandler>
+  [installed]?: boolean
+  [versionInstalled]?: boolean
+}
+
+const installed = Symbol.for('essay-edition.citeproc-others')
+const versionInstalled = Symbol.for('essay-edition.citeproc-version')
+const requireHere = createRequire(import.meta.url)
+const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
+
+/** The citeproc-js this was written for and tested on (its PROCESSOR_VERSION). */
+export const provenOn = '1.4.61'
+
+const isOthers = (name: unknown) =>
+  Boolean(name && typeof name === 'object' && (name as {literal?: unknown}).literal === others &&
+    !(name as {family?: unknown}).family && !(name as {given?: unknown}).given)
+
+/** Install the rule; true when it is in place. */
+export function endListsAtOthers(): boolean {
+  if (CSL[installed]) return true
+  const prototype = CSL.NameOutput?.prototype
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof prototype?._imposeNameConstraints !== 'function' ||
+    typeof prototype._setEtAlParameter !== 'function' || typeof prototype.joinPersons !== 'function') return false
+  const impose = prototype._imposeNameConstraints
+  const setEtAl = prototype._setEtAlParameter
+  const joinPersons = prototype.joinPersons
+  // Name sets whose "et al." follows a single name after the name delimiter (see below).
+  const delimitedEtAl = new WeakSet<object>()
+  // The lists shortened here; "et al." after them is never the ellipsis of et-al-use-last.
+  const endedAtOthers = new WeakSet<object>()
+  /** Run `run` with et-al-use-last off (APA's "…" and last name are for long lists only). */
+  const withoutUseLast = <T>(output: NameOutput, run: () => T): T => {
+    const useLast = output.etal_use_last
+    output.etal_use_last = false
+    try {
+      return run()
+    } finally {
+      output.etal_use_last = useLast
+    }
+  }
+  prototype._imposeNameConstraints = function (lst, count, key, pos) {
+    const names = lst[key]
+    if (!Array.isArray(names) || names.length < 2 || !isOthers(names[names.length - 1])) return impose.call(this, lst, count, key, pos)
+    // Shorter than its count: citeproc-js adds "et al." as after its own truncation.
+    lst[key] = names.slice(0, -1)
+    const result = withoutUseLast(this, () => impose.call(this, lst, count, key, pos))
+    endedAtOthers.add(lst[key]!)
+    return result
+  }
+  prototype._setEtAlParameter = function (type, v, j) {
+    const list = type === 'persons' ? this.persons[v]?.[j!] : (this as unknown as Record<string, Record<string, unknown[]>>)[type]?.[v]
+    if (!list || !endedAtOthers.has(list)) {
+      if (this.etal_spec[v]) delimitedEtAl.delete(this.etal_spec[v]!)
+      return setEtAl.call(this, type, v, j)
+    }
+    // A style that shortens long lists with "…" and the last name (APA's references) has no
+    // "et al." of its own there: put its name delimiter before it, "Huber, P. J., et al.".
+    if (this.etal_use_last && this.etal_spec[v]) delimitedEtAl.add(this.etal_spec[v]!)
+    return withoutUseLast(this, () => setEtAl.call(this, type, v, j))
+  }
+  prototype.joinPersons = function (blobs, pos, j, tokenname) {
+    const spec = this.etal_spec[pos]
+    if (!spec || !delimitedEtAl.has(spec) || !this['et-al']) return joinPersons.call(this, blobs, pos, j, tokenname)
+    const single = this['et-al'].single
+    this['et-al'].single = this['et-al'].multiple
+    try {
+      return joinPersons.call(this, blobs, pos, j, tokenname)
+    } finally {
+      this['et-al'].single = single
+    }
+  }
+  CSL[installed] = true
+  return true
+}
+
+/** Install rule 2; true when it is in place. */
+export function versionEndingInDigitIsNumeric(): boolean {
+  if (CSL[versionInstalled]) return true
+  const isNumeric = CSL.Attributes?.['@is-numeric']
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof isNumeric !== 'function') return false
+  CSL.Attributes!['@is-numeric'] = function (state, arg) {
+    const variables = arg.split(/\s+/)
+    if (!variables.includes('version')) return isNumeric.call(this, state, arg)
+    const rest = variables.filter((variable) => variable !== 'version')
+    if (rest.length > 0) isNumeric.call(this, state, rest.join(' '))
+    ;(this.tests ??= []).push((item) => /\d$/.test(String(item.version ?? '')))
+  }
+  CSL[versionInstalled] = true
+  return true
+}
+
+/** Install both rules (see the module's doc). */
+export function installCiteprocRules(): void {
+  endListsAtOthers()
+  versionEndingInDigitIsNumeric()
+}
