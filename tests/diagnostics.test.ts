@@ -19,6 +19,10 @@ interface Case {
   code: number
   /** What the message must say: file name and, where there is one, line and column. */
   expect: RegExp[]
+  /** What the page built must hold (a build that succeeds). */
+  page?: RegExp[]
+  /** Messages `check --format json` must give (the same as the build's, located the same). */
+  json?: Array<{line: number; column: number; severity: 'error' | 'warning'; ruleId: string}>
 }
 
 const cases: Case[] = [
@@ -27,7 +31,14 @@ const cases: Case[] = [
   {name: 'duplicate ids', files: {'refs.json': JSON.stringify([...goodBib, goodBib[0]], null, 2)}, code: 1, expect: [/^refs\.json$/m, /error\s+Duplicate id `doe2020`/]},
   {name: 'a missing bibliography file', files: {'essay.md': goodEssay.replace('refs.json', 'nowhere.json')}, code: 1, expect: [/nowhere\.json/, /error\s+Bibliography file not found/]},
   {name: 'an unknown key under --strict', files: {'essay.md': goodEssay.replace('[@doe2020, p. 3]', '[@nobody, p. 3]')}, args: ['--strict'], code: 1, expect: [/^essay\.md$/m, /^6:6-6:21\s+error\s+Unknown citation key `nobody`/m]},
-  {name: 'an undefined footnote', files: {'essay.md': goodEssay.replace('.[^1]', '.[^2]')}, code: 1, expect: [/^essay\.md$/m, /^6:\d+\s+error\s+Note `\[\^2\]` is referenced but never defined/m]},
+  {name: 'an undefined footnote (a warning; the text stays as written)', files: {'essay.md': goodEssay.replace('.[^1]', '.[^2]')}, code: 0, expect: [/^essay\.md$/m, /^6:23-6:27\s+warning\s+Note `\[\^2\]` is referenced but never defined/m], page: [/p\. 3.*\.\[\^2\]/], json: [{line: 6, column: 23, severity: 'warning', ruleId: 'note-undefined'}, {line: 8, column: 1, severity: 'warning', ruleId: 'note-unreferenced'}]},
+  {name: 'an undefined footnote under --strict', files: {'essay.md': goodEssay.replace('.[^1]', '.[^2]')}, args: ['--strict'], code: 1, expect: [/^6:23-6:27\s+error\s+Note `\[\^2\]` is referenced but never defined/m], json: [{line: 6, column: 23, severity: 'error', ruleId: 'note-undefined'}, {line: 8, column: 1, severity: 'error', ruleId: 'note-unreferenced'}]},
+  {name: 'an escaped `\\[^2]` is text, not warned about', files: {'essay.md': goodEssay.replace('.[^1]', '.[^1] \\[^2]')}, code: 0, expect: [/^(?![\s\S]*never defined)/], page: [/ \[\^2\]/], json: []},
+  {name: 'a front-matter key given twice (a warning; the later value wins)', files: {'essay.md': goodEssay.replace('title: An essay', 'title: An essay\ntitle: The later title')}, code: 0, expect: [/^3:1\s+warning\s+Front-matter key `title` is given twice \(first at 2:1\); the later value is used/m], page: [/<h1 class="title">The later title<\/h1>/], json: [{line: 3, column: 1, severity: 'warning', ruleId: 'front-matter-duplicate-key'}]},
+  {name: 'a nested key given twice (a warning)', files: {'essay.md': goodEssay.replace('title: An essay', 'title: An essay\nauthor:\n  - name: A. Writer\n    name: B. Writer')}, code: 0, expect: [/^5:5\s+warning\s+Front-matter key `name` is given twice \(first at 4:5\)/m], page: [/B\. Writer/], json: [{line: 5, column: 5, severity: 'warning', ruleId: 'front-matter-duplicate-key'}]},
+  {name: 'a front-matter key given twice under --strict', files: {'essay.md': goodEssay.replace('title: An essay', 'title: An essay\ntitle: Again')}, args: ['--strict'], code: 1, expect: [/^3:1\s+error\s+Front-matter key `title` is given twice/m]},
+  {name: 'the fields of a JOSS paper are accepted quietly', files: {'essay.md': goodEssay.replace('title: An essay', 'title: An essay\ntags:\n  - R\nauthors:\n  - name: A. Writer\n    affiliation: 1\naffiliations:\n  - name: A University\n    index: 1\naas-doi: 10.3847/xxxxx\noutput: pdf_document\ncss: page.css')}, code: 0, expect: [/^(?![\s\S]*warning)/], json: []},
+  {name: 'a near miss of a field that matters (a warning)', files: {'essay.md': goodEssay.replace('bibliography:', 'bibliograpy: refs.json\nbibliography:')}, code: 0, expect: [/^3:1\s+warning\s+Unknown front-matter field `bibliograpy` \(did you mean `bibliography`\?\)/m], json: [{line: 3, column: 1, severity: 'warning', ruleId: 'front-matter-unknown-field'}]},
   {name: 'broken front matter', files: {'essay.md': goodEssay.replace('title: An essay', 'title: [unclosed')}, code: 1, expect: [/^essay\.md$/m, /^\d+:\d+\s+error\s+Front matter is not valid YAML/m]},
   {name: 'an unknown style', files: {}, args: ['--style', 'no-such-style'], code: 1, expect: [/error\s+Unknown style "no-such-style"/]},
   {name: 'a malformed CSL file', files: {'bad.csl': '<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n<citation><layout><text variable="title"></layout></citation>\n</style>\n'}, args: ['--style', 'bad.csl'], code: 1, expect: [/^bad\.csl$/m, /^3:\d+\s+error\s+.*not well-formed XML/m]},
@@ -55,6 +66,17 @@ for (const c of cases) {
     if (c.code !== 0) {
       for (const [name, content] of before) assert.deepEqual(fs.readFileSync(path.join(dir, 'out', name)), content, `${name} unchanged`)
     }
+    if (c.page) {
+      const page = fs.readFileSync(path.join(dir, 'out', 'index.html'), 'utf8')
+      for (const pattern of c.page) assert.match(page, pattern)
+    }
+    if (c.json) {
+      const check = runCli(['check', 'essay.md', '--format', 'json', ...(c.args ?? [])], {cwd: dir})
+      assert.equal(check.code, c.code, check.stderr)
+      const messages = (JSON.parse(check.stdout) as Array<{file: string; line: number; column: number; severity: string; ruleId: string}>)
+        .map(({line, column, severity, ruleId}) => ({line, column, severity, ruleId}))
+      assert.deepEqual(messages, c.json)
+    }
   })
 }
 
@@ -66,4 +88,16 @@ test('many essays in one run: a bad one is reported and skipped, the others are 
   assert.ok(fs.existsSync(path.join(dir, 'site/a/index.html')))
   assert.ok(fs.existsSync(path.join(dir, 'site/c/index.html')))
   assert.ok(!fs.existsSync(path.join(dir, 'site/b')))
+})
+
+test('an unknown front-matter field is warned only as a near miss of one that changes the edition', async () => {
+  const {likelyMeant} = await import('../src/plugins/remark-essay-metadata.js')
+  assert.equal(likelyMeant('bibliograpy'), 'bibliography')
+  assert.equal(likelyMeant('titel'), 'title')
+  assert.equal(likelyMeant('Title'), 'title')
+  assert.equal(likelyMeant('cls'), 'csl')
+  assert.equal(likelyMeant('reference'), 'references')
+  for (const quiet of ['affiliations', 'affiliation', 'tags', 'authors', 'aas-doi', 'css', 'output', 'header-includes', 'anything-else', 'year']) {
+    assert.equal(likelyMeant(quiet), undefined, quiet)
+  }
 })

@@ -58,3 +58,20 @@ export function decodeUtf8(bytes: Uint8Array): {text: string} | {badOffset: numb
   }
   return {text: Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '')}
 }
+
+/**
+ * Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbouring
+ * characters as one edit (optimal string alignment): `titel` is one edit from `title`.
+ */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1)
+      rows[i]![j] = best
+    }
+  }
+  return rows[a.length]![b.length]!
+}
