@@ -53,7 +53,7 @@ import {sanitizeTree} from './util/sanitize.js'
 import {hasRaw, walkElements} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
 import type {MarkdownMemo} from './util/markdown-memo.js'
-import {loadStyle, shippedStyleIds, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
+import {loadStyle, locateEssayStyle, shippedStyleIds, shippedStylesDir, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
 import type {renderStyle, RenderedStyle} from './citations/render.js'
 
 export interface EditionOptions extends StyleLookup {
@@ -157,14 +157,47 @@ export function resolveStyles(file: VFile, options: EditionOptions): {styles: Cs
   let defaultStyle: string | undefined
   if (wantedDefault) {
     const fromFrontMatter = !options.defaultStyle
-    const found = styles.find((s) => s.id === wantedDefault || s.path === path.resolve(wantedDefault))
-    const style = found ?? load(wantedDefault, fromFrontMatter ? file.dirname : undefined)
+    const found = fromFrontMatter ? undefined : styles.find((s) => s.id === wantedDefault || s.path === path.resolve(wantedDefault))
+    const style = found ?? (fromFrontMatter ? essayStyle(file, wantedDefault, styles, options, load) : load(wantedDefault))
     if (style) {
-      if (!styles.some((s) => s.id === style.id)) styles.unshift(style)
-      defaultStyle = style.id
+      const same = styles.find((s) => s.id === style.id)
+      // The essay's own file of an offered style's id (an older `apa.csl`) is shown first, as Pandoc
+      // would render it, under an id of its own and its title; the offered one stays offered.
+      const own = !same ? style : same.xml === style.xml ? same : {...style, id: `${style.id}-essay`, label: style.title}
+      if (own !== same) styles.unshift(own)
+      defaultStyle = own.id
     }
   }
   return {styles, defaultStyle}
+}
+
+/**
+ * The style the front matter names (`csl:` or `style:`), found as Pandoc finds it, beside the essay
+ * (`locateEssayStyle`). Leniently: a missing file whose id is known is replaced by that style, and a
+ * style not found at all leaves the edition its other styles; both are warnings at the field.
+ */
+function essayStyle(file: VFile, spec: string, styles: CslStyle[], options: EditionOptions, load: (spec: string) => CslStyle | undefined): CslStyle | undefined {
+  const raw = file.data.metadata?.raw ?? {}
+  const place = file.data.metadata?.places?.[typeof raw.style === 'string' ? 'style' : 'csl']
+  let located
+  try {
+    located = locateEssayStyle(spec, file.dirname ?? options.cwd ?? process.cwd(), options)
+  } catch (error) {
+    if (!(error instanceof StyleError)) throw error
+    file.message(`${error.message}; the edition offers its other styles`, {...(place ? {place} : {}), ruleId: error.ruleId, source: 'essay-edition'})
+    return undefined
+  }
+  if (located.standsInFor !== undefined) {
+    const id = path.basename(located.file, '.csl')
+    const where = located.file.startsWith(shippedStylesDir + path.sep) ? 'the shipped style' : `the style at ${located.file}`
+    const why = /^[a-z][a-z\d+.-]*:\/\//i.test(spec) ? 'is a URL, which is not fetched' : 'not found beside the essay'
+    file.message(`Style "${spec}" ${why}; using ${where} "${id}" instead`, {
+      ...(place ? {place} : {}),
+      ruleId: 'style-stand-in',
+      source: 'essay-edition'
+    })
+  }
+  return styles.find((s) => s.path === located.file) ?? load(located.file)
 }
 
 /** True when a hast tree holds raw HTML (the essay's own, kept by remark-rehype). */
