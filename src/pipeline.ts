@@ -11,12 +11,12 @@
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
  *   to hast ──────── remark-rehype with our handlers (cite, footnotes); raw HTML parsed
  *   sanitize ─────── the essay's own content, before we add ours
- *   math ─────────── TeX to MathML (rehype-katex)
  *   notes ────────── note references, endnotes, backlinks
  *   contents ─────── heading ids, table of contents (2+ headings)
  *   permalinks ───── paragraph ids p-N (as "¶ N"), links to paragraphs and headings
  *   references ───── one list per style, backlinks, copy buttons, COinS, exports
  *   cite this ────── the essay's own citation in every style and as BibTeX
+ *   math ─────────── TeX to MathML (KaTeX, loaded for pages with math only); bad TeX shown as code
  *   document ─────── head, metadata, CSP, inline CSS and script
  *   stringify
  */
@@ -47,10 +47,11 @@ import rehypePermalinks from './plugins/rehype-permalinks.js'
 import rehypeReferences from './plugins/rehype-references.js'
 import rehypeCiteThis from './plugins/rehype-cite-this.js'
 import rehypeDocument from './plugins/rehype-document.js'
+import rehypeMath from './plugins/rehype-math.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {sanitizeTree} from './util/sanitize.js'
-import {hasRaw, walkElements} from './util/hast.js'
+import {hasRaw} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
 import type {MarkdownMemo} from './util/markdown-memo.js'
 import {loadStyle, locateEssayStyle, shippedStyleIds, shippedStylesDir, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
@@ -200,18 +201,6 @@ function essayStyle(file: VFile, spec: string, styles: CslStyle[], options: Edit
   return styles.find((s) => s.path === located.file) ?? load(located.file)
 }
 
-/** True when a hast tree holds raw HTML (the essay's own, kept by remark-rehype). */
-/** Whether the tree holds math for rehype-katex (its classes: `language-math`, `math-inline`, `math-display`). */
-function hasMath(tree: HastRoot): boolean {
-  let found = false
-  walkElements(tree, (node) => {
-    if (found) return 'skip'
-    const classes = node.properties.className
-    if (Array.isArray(classes) && ['language-math', 'math-inline', 'math-display'].some((name) => classes.includes(name))) found = true
-  })
-  return found
-}
-
 /** Build one essay: Markdown source in, HTML page out, diagnostics on the returned file. */
 export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile}> {
   const assets = options.assets ?? clientAssets()
@@ -247,18 +236,14 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
       return rehypeRaw()(tree, file)
     })
     .use(() => (tree: HastRoot) => (options.trustHtml ? tree : sanitizeTree(tree)))
-    // TeX math to MathML, which browsers render natively: no fonts, no stylesheet, no script.
-    // KaTeX (~0.1 s to load) is loaded for essays with math only.
-    .use(() => async (tree: HastRoot, file: VFile) => {
-      if (!hasMath(tree)) return
-      const {default: rehypeKatex} = await import('rehype-katex')
-      rehypeKatex({output: 'mathml', strict: 'ignore', trust: false})(tree, file)
-    })
     .use(rehypeNotes, {mode: defaultClass === 'note' ? 'note' : 'in-text'})
     .use(rehypeToc)
     .use(rehypePermalinks)
     .use(rehypeReferences)
     .use(rehypeCiteThis)
+    // After the references and "cite this": math in citations and entries is typeset too, and
+    // headings are slugged from their TeX (as Pandoc's ids are), not from MathML's text.
+    .use(rehypeMath)
     .use(rehypeDocument, {script: assets.script, css: assets.css, fallbackTitle: file.stem})
   const hast = (await toHtml.run(mdast as never, file)) as HastRoot
   stage('html')
