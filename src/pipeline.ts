@@ -123,7 +123,7 @@ export function startsWithFrontMatter(markdown: string): boolean {
   const body = block[1]!
   if (!body.trim()) return true
   try {
-    const value: unknown = YAML.parse(body)
+    const value: unknown = YAML.parse(body, {logLevel: 'error'})
     return value === null || typeof value === 'object'
   } catch {
     return true

@@ -185,7 +185,21 @@ export default function remarkEssayMetadata(options: Options = {}) {
             }
           }
         })
-        const value: unknown = document.toJS()
+        for (const warning of document.warnings) {
+          file.message(`Front matter: ${warning.message.split('\n')[0]}`, {place: at(warning.pos[0]), ruleId: 'front-matter-yaml', source: 'essay-edition'})
+        }
+        let value: unknown
+        try {
+          value = document.toJS()
+        } catch (error) {
+          // The yaml library refuses aliases that expand without bound ("billion laughs").
+          const message = file.message(`Front matter cannot be read: ${(error as Error).message}`, {
+            place: node.position?.start,
+            ruleId: 'front-matter-yaml',
+            source: 'essay-edition'
+          })
+          message.fatal = true
+        }
         if (value && typeof value === 'object' && !Array.isArray(value)) raw = value as Record<string, unknown>
         else if (value !== null && value !== undefined) {
           const message = file.message('Front matter must be a mapping of fields (`title: ...`)', {
