@@ -42,8 +42,10 @@ export function likelyMeant(name: string): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
   for (const field of effectiveFields) {
-    const d = name.toLowerCase() === field ? 1 : editDistance(name, field)
     const allowed = field.length <= 4 ? 1 : field.length <= 9 ? 2 : 3
+    // Lengths further apart than that are further apart in edits too.
+    if (Math.abs(name.length - field.length) > allowed) continue
+    const d = name.toLowerCase() === field ? 1 : editDistance(name, field)
     if (d <= allowed && d < bestDistance) {
       best = field
       bestDistance = d
