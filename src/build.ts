@@ -7,7 +7,7 @@ import path from 'node:path'
 import {VFile} from 'vfile'
 import {buildEdition, type EditionOptions} from './pipeline.js'
 import {bibliographyFiles} from './plugins/remark-bibliography.js'
-import {decodeUtf8} from './util/text.js'
+import {decodeUtf8, deepestNesting} from './util/text.js'
 import {collectionPage} from './outputs/collection.js'
 import type {OutputFiles} from './outputs/write.js'
 import type {Paper} from './outputs/pdf.js'
@@ -146,7 +146,23 @@ export async function buildEssay(source: string, slug: string, dir: string, opti
   const outputs: OutputFiles = new Map()
   const result: EssayResult = {source, slug, file, dir, outputs, ok: false}
   if (failed(file)) return result
-  const {html} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)})
+  let html: string | undefined
+  try {
+    ;({html} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)}))
+  } catch (error) {
+    // Block quotes, lists, emphasis or HTML elements nested some thousand levels deep overflow
+    // the recursion of the Markdown and HTML tree utilities: the input's limit, not a bug.
+    // (An overflow on an essay that does not nest so deep is a bug, and reported as one.)
+    const deepest = error instanceof RangeError && /call stack/i.test(error.message) ? deepestNesting(String(file.value)) : undefined
+    if (!deepest || deepest.depth < 500) throw error
+    const message = file.message(`The essay nests too deeply to be built: about ${deepest.depth} levels of block quotes, lists, emphasis or HTML elements here (a thousand or so can be built)`, {
+      place: {line: deepest.line, column: deepest.column},
+      ruleId: 'nesting',
+      source: 'essay-edition'
+    })
+    message.fatal = true
+    return result
+  }
   if (html === undefined || failed(file, options.strict)) return result
   const join = (name: string) => (dir ? `${dir}/${name}` : name)
   outputs.set(join('index.html'), html)

@@ -14,12 +14,12 @@
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
  *   to hast ──────── remark-rehype with our handlers (cite, footnotes); raw HTML parsed
  *   sanitize ─────── the essay's own content, before we add ours
- *   math ─────────── TeX to MathML (rehype-katex)
  *   notes ────────── note references, endnotes, backlinks
  *   contents ─────── heading ids, table of contents (2+ headings)
  *   permalinks ───── paragraph ids p-N (as "¶ N"), links to paragraphs and headings
  *   references ───── one list per style, backlinks, copy buttons, COinS, exports
  *   cite this ────── the essay's own citation in every style and as BibTeX
+ *   math ─────────── TeX to MathML (KaTeX, loaded for pages with math only); bad TeX shown as code
  *   document ─────── head, metadata, CSP, inline CSS and script
  *   stringify
  */
@@ -50,14 +50,15 @@ import rehypePermalinks from './plugins/rehype-permalinks.js'
 import rehypeReferences from './plugins/rehype-references.js'
 import rehypeCiteThis from './plugins/rehype-cite-this.js'
 import rehypeDocument from './plugins/rehype-document.js'
+import rehypeMath from './plugins/rehype-math.js'
 import {cite} from './handlers/cite.js'
 import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {rawTex, titleBlock} from './handlers/unprinted.js'
 import {sanitizeTree} from './util/sanitize.js'
-import {hasRaw, walkElements} from './util/hast.js'
+import {hasRaw} from './util/hast.js'
 import type {HtmlMemo} from './util/html-memo.js'
 import type {MarkdownMemo} from './util/markdown-memo.js'
-import {loadStyle, shippedStyleIds, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
+import {loadStyle, locateEssayStyle, shippedStyleIds, shippedStylesDir, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
 import type {renderStyle, RenderedStyle} from './citations/render.js'
 
 export interface EditionOptions extends StyleLookup {
@@ -137,7 +138,7 @@ export function startsWithFrontMatter(markdown: string): boolean {
   const body = block[1]!
   if (!body.trim()) return true
   try {
-    const value: unknown = YAML.parse(body)
+    const value: unknown = YAML.parse(body, {logLevel: 'error'})
     return value === null || typeof value === 'object'
   } catch {
     return true
@@ -172,26 +173,47 @@ export function resolveStyles(file: VFile, options: EditionOptions): {styles: Cs
   let defaultStyle: string | undefined
   if (wantedDefault) {
     const fromFrontMatter = !options.defaultStyle
-    const found = styles.find((s) => s.id === wantedDefault || s.path === path.resolve(wantedDefault))
-    const style = found ?? load(wantedDefault, fromFrontMatter ? file.dirname : undefined)
+    const found = fromFrontMatter ? undefined : styles.find((s) => s.id === wantedDefault || s.path === path.resolve(wantedDefault))
+    const style = found ?? (fromFrontMatter ? essayStyle(file, wantedDefault, styles, options, load) : load(wantedDefault))
     if (style) {
-      if (!styles.some((s) => s.id === style.id)) styles.unshift(style)
-      defaultStyle = style.id
+      const same = styles.find((s) => s.id === style.id)
+      // The essay's own file of an offered style's id (an older `apa.csl`) is shown first, as Pandoc
+      // would render it, under an id of its own and its title; the offered one stays offered.
+      const own = !same ? style : same.xml === style.xml ? same : {...style, id: `${style.id}-essay`, label: style.title}
+      if (own !== same) styles.unshift(own)
+      defaultStyle = own.id
     }
   }
   return {styles, defaultStyle}
 }
 
-/** True when a hast tree holds raw HTML (the essay's own, kept by remark-rehype). */
-/** Whether the tree holds math for rehype-katex (its classes: `language-math`, `math-inline`, `math-display`). */
-function hasMath(tree: HastRoot): boolean {
-  let found = false
-  walkElements(tree, (node) => {
-    if (found) return 'skip'
-    const classes = node.properties.className
-    if (Array.isArray(classes) && ['language-math', 'math-inline', 'math-display'].some((name) => classes.includes(name))) found = true
-  })
-  return found
+/**
+ * The style the front matter names (`csl:` or `style:`), found as Pandoc finds it, beside the essay
+ * (`locateEssayStyle`). Leniently: a missing file whose id is known is replaced by that style, and a
+ * style not found at all leaves the edition its other styles; both are warnings at the field.
+ */
+function essayStyle(file: VFile, spec: string, styles: CslStyle[], options: EditionOptions, load: (spec: string) => CslStyle | undefined): CslStyle | undefined {
+  const raw = file.data.metadata?.raw ?? {}
+  const place = file.data.metadata?.places?.[typeof raw.style === 'string' ? 'style' : 'csl']
+  let located
+  try {
+    located = locateEssayStyle(spec, file.dirname ?? options.cwd ?? process.cwd(), options)
+  } catch (error) {
+    if (!(error instanceof StyleError)) throw error
+    file.message(`${error.message}; the edition offers its other styles`, {...(place ? {place} : {}), ruleId: error.ruleId, source: 'essay-edition'})
+    return undefined
+  }
+  if (located.standsInFor !== undefined) {
+    const id = path.basename(located.file, '.csl')
+    const where = located.file.startsWith(shippedStylesDir + path.sep) ? 'the shipped style' : `the style at ${located.file}`
+    const why = /^[a-z][a-z\d+.-]*:\/\//i.test(spec) ? 'is a URL, which is not fetched' : 'not found beside the essay'
+    file.message(`Style "${spec}" ${why}; using ${where} "${id}" instead`, {
+      ...(place ? {place} : {}),
+      ruleId: 'style-stand-in',
+      source: 'essay-edition'
+    })
+  }
+  return styles.find((s) => s.path === located.file) ?? load(located.file)
 }
 
 /** Build one essay: Markdown source in, HTML page out, diagnostics on the returned file. */
@@ -232,18 +254,14 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
       return rehypeRaw()(tree, file)
     })
     .use(() => (tree: HastRoot) => (options.trustHtml ? tree : sanitizeTree(tree)))
-    // TeX math to MathML, which browsers render natively: no fonts, no stylesheet, no script.
-    // KaTeX (~0.1 s to load) is loaded for essays with math only.
-    .use(() => async (tree: HastRoot, file: VFile) => {
-      if (!hasMath(tree)) return
-      const {default: rehypeKatex} = await import('rehype-katex')
-      rehypeKatex({output: 'mathml', strict: 'ignore', trust: false})(tree, file)
-    })
     .use(rehypeNotes, {mode: defaultClass === 'note' ? 'note' : 'in-text'})
     .use(rehypeToc)
     .use(rehypePermalinks)
     .use(rehypeReferences)
     .use(rehypeCiteThis)
+    // After the references and "cite this": math in citations and entries is typeset too, and
+    // headings are slugged from their TeX (as Pandoc's ids are), not from MathML's text.
+    .use(rehypeMath)
     .use(rehypeDocument, {script: assets.script, css: assets.css, fallbackTitle: file.stem})
   const hast = (await toHtml.run(mdast as never, file)) as HastRoot
   stage('html')

@@ -29,6 +29,8 @@ export interface EssayMetadata {
   style?: string
   /** Every field as written. */
   raw: Record<string, unknown>
+  /** Where each top-level field's name stands in the essay (for messages about its value). */
+  places?: Record<string, {line: number; column: number}>
 }
 
 /** The loaded bibliography, as `remarkBibliography` leaves it. */

@@ -3,7 +3,8 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import {fixture, runCli, tempDir, projectRoot} from './helpers.js'
+import {spawnSync} from 'node:child_process'
+import {cliPath, fixture, runCli, tempDir, projectRoot} from './helpers.js'
 import {v8Tuning, interruptBudget} from '../src/cli/v8-tuning.js'
 
 const essay = (body: string, front = 'title: Test essay') => `---\n${front}\n---\n\n${body}\n`
@@ -69,6 +70,25 @@ test('a failed build leaves the previous output byte-identical', () => {
   assert.match(result.stderr, /e\.json/)
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace')
   assert.deepEqual(fs.readFileSync(path.join(dir, 'out/index.html')), before)
+})
+
+test('an output folder that cannot be written is said so (exit 1), without a stack', () => {
+  const dir = fixture({'e.md': essay('Text.'), 'taken': 'a file, not a folder'})
+  for (const out of ['taken', 'taken/sub']) {
+    const result = runCli(['build', 'e.md', '--out', out], {cwd: dir})
+    assert.equal(result.code, 1, result.stderr)
+    assert.match(result.stderr, /^essay-edition: cannot write the outputs into .*taken.*: ENOTDIR \(nothing was written\)$/m)
+    assert.doesNotMatch(result.stderr, /\n\s+at |bug in essay-edition/, 'no stack trace')
+  }
+  assert.equal(fs.readFileSync(path.join(dir, 'taken'), 'utf8'), 'a file, not a folder')
+})
+
+test('an output folder where no folder can be made (/proc) fails at once instead of hanging', {skip: !fs.existsSync('/proc/self')}, () => {
+  const dir = fixture({'e.md': essay('Text.')})
+  const result = spawnSync(process.execPath, [cliPath, 'build', 'e.md', '--out', '/proc/essay-edition-test'], {cwd: dir, encoding: 'utf8', timeout: 30_000})
+  assert.equal(result.signal, null, 'finished (not killed after 30 s)')
+  assert.equal(result.status, 1, result.stderr)
+  assert.match(result.stderr, /cannot write the outputs into \/proc\/essay-edition-test: ENOENT/)
 })
 
 test('with no file, every essay in essay/ is built into build/', () => {

@@ -202,6 +202,43 @@ export function loadStyle(spec: string, lookup: StyleLookup = {}): CslStyle {
   })
 }
 
+/** Where an essay's own style (`csl:` or `style:` in its front matter) is, and how it was found. */
+export interface EssayStyleFile {
+  file: string
+  /**
+   * Set when the file named is missing (or is a URL, which is never fetched) and a style of the same
+   * id, found among the known ones, stands in for it: what was named.
+   */
+  standsInFor?: string
+}
+
+/**
+ * Find the style an essay's front matter names, as Pandoc reads `csl:`: a path (with `.csl` added
+ * when it has no extension) relative to the essay's folder, where Pandoc looks in its resource path;
+ * then an id among the shipped, extra and system styles. A file named but missing, or a URL, whose
+ * id is known is replaced by the known style of that id (`standsInFor`). Throws a StyleError
+ * (`style-unknown`) when nothing is found.
+ */
+export function locateEssayStyle(spec: string, essayDir: string, lookup: StyleLookup = {}): EssayStyleFile {
+  const isUrl = /^[a-z][a-z\d+.-]*:\/\//i.test(spec)
+  if (!isUrl) {
+    const named = path.resolve(essayDir, spec)
+    const candidates = path.extname(spec) ? [named] : [`${named}.csl`, named]
+    for (const candidate of candidates) if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return {file: candidate}
+  }
+  const isPath = isUrl || path.extname(spec) !== '' || spec.includes('/') || spec.includes(path.sep)
+  const id = isPath ? (spec.replace(/[?#].*$/, '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? '').replace(/\.csl$/i, '') : spec
+  const known = id ? findStyleFile(id, lookup) : undefined
+  if (known) return isPath ? {file: known, standsInFor: spec} : {file: known}
+  throw new StyleError(
+    isUrl
+      ? `Style "${spec}" is a URL, which is not fetched, and no known style has the id "${id}"`
+      : `Style "${spec}" not found: no ${path.extname(spec) ? spec : `${spec}.csl`} beside the essay, and no style "${id}" in ${searchDirs(lookup).join(', ')}`,
+    undefined,
+    'style-unknown'
+  )
+}
+
 /** Every style file found in the shipped, extra and system folders: id -> path. */
 export function listStyleFiles(lookup: StyleLookup = {}): Map<string, string> {
   const found = new Map<string, string>()

@@ -5,7 +5,7 @@ import path from 'node:path'
 import type {ParseArgsConfig} from 'node:util'
 import {failed, planBuild, sourcesOf, UsageError, type BuildOptions} from '../build.js'
 import {collectionPage} from '../outputs/collection.js'
-import {sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
+import {OutputError, sourcesInside, writeOutputs, type OutputFiles} from '../outputs/write.js'
 import {clientAssets} from '../pipeline.js'
 import {papers, type Paper} from '../outputs/print-html.js'
 import {fail, parse, report, editionOptions, editionRequest, buildPlanned} from './shared.js'
@@ -113,7 +113,13 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
       ...(result.outputs.has(`${result.dir}/${result.slug}.pdf`) ? {pdf: `${result.dir}/${result.slug}.pdf`} : {})
     })), clientAssets()))
   }
-  if (files.size > 0) writeOutputs(plan.outDir, files)
+  try {
+    if (files.size > 0) writeOutputs(plan.outDir, files)
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error
+    process.stderr.write(`essay-edition: ${error.message}\n`)
+    return 1
+  }
   progress.summary({done: good.length, total: results.length, files: results.map((r) => r.file), outDir: plan.outDir, ...(context.cache ? {unchanged: context.cache.reused} : {})})
   return good.length === results.length ? 0 : 1
 }

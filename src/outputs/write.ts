@@ -21,6 +21,24 @@ export function sourcesInside(outDir: string, sources: string[]): string[] {
   return sources.filter((source) => isInside(source, outDir))
 }
 
+/** An output that cannot be written (a folder that is a file, or not writable), said as such. */
+export class OutputError extends Error {
+  override name = 'OutputError'
+}
+
+/**
+ * Make a folder and its missing parents. Not `mkdirSync(dir, {recursive: true})`, which loops
+ * forever where a parent exists but refuses new entries with ENOENT (`/proc`).
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = []
+  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
+    missing.push(at)
+    if (path.dirname(at) === at) break
+  }
+  for (const folder of missing.reverse()) fs.mkdirSync(folder)
+}
+
 /** Write all files under `outDir`, each atomically (temporary file, then rename). */
 export function writeOutputs(outDir: string, files: OutputFiles): string[] {
   const written: string[] = []
@@ -29,7 +47,7 @@ export function writeOutputs(outDir: string, files: OutputFiles): string[] {
   try {
     for (const [relative, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const target = path.join(outDir, relative)
-      fs.mkdirSync(path.dirname(target), {recursive: true})
+      makeFolder(path.dirname(target))
       const temporary = target + suffix
       fs.writeFileSync(temporary, content)
       staged.push([temporary, target])
@@ -38,6 +56,10 @@ export function writeOutputs(outDir: string, files: OutputFiles): string[] {
       fs.renameSync(temporary, target)
       written.push(target)
     }
+  } catch (error) {
+    const {code, path: where} = error as NodeJS.ErrnoException
+    if (!code) throw error
+    throw new OutputError(`cannot write the outputs into ${where?.replace(suffix, '') ?? outDir}: ${code}${written.length > 0 ? ` (${written.length} of ${files.size} files were written)` : ' (nothing was written)'}`)
   } finally {
     for (const [temporary] of staged) fs.rmSync(temporary, {force: true})
   }

@@ -1,27 +1,61 @@
 /**
  * Stage "metadata": read the essay's YAML front matter (remark-frontmatter's `yaml` node) into
- * `file.data.metadata`. Broken YAML is an error at its line and column; unknown fields are warnings.
+ * `file.data.metadata`. Broken YAML is an error at its line and column. As in Pandoc, a key given
+ * twice takes its later value (a warning), and any other field is accepted: templates (JOSS's
+ * `affiliations`, Quarto's `format`, a journal's own) use many. Only a field that is a near miss
+ * of one that changes the edition (`bibliograpy`, `Title`) is warned about, since it was most
+ * likely meant as that one and is otherwise silently without effect.
  */
 import type {Root, TitleBlock, Yaml} from 'mdast'
 import type {VFile} from 'vfile'
-import YAML from 'yaml'
+import YAML, {isScalar, type Pair, type Scalar} from 'yaml'
 import type {CslItem} from '../citations/render.js'
 import type {EssayMetadata} from '../types.js'
+import {editDistance, lineLocator} from '../util/text.js'
 
-/** Fields we use, and Pandoc's usual ones that we accept quietly. */
-const knownFields = new Set([
-  'title', 'subtitle', 'author', 'authors', 'date', 'lang', 'language', 'description', 'abstract', 'keywords',
-  'subject', 'publisher', 'container-title', 'url', 'doi', 'bibliography', 'references', 'nocite', 'style', 'csl',
-  'link-citations', 'link-bibliography', 'suppress-bibliography', 'reference-section-title', 'citation-abbreviations',
-  'header-includes', 'include-before', 'include-after', 'toc', 'toc-title', 'numbersections', 'documentclass',
-  'classoption', 'geometry', 'fontsize', 'mainfont', 'linestretch', 'papersize', 'institute', 'affiliation',
-  'thanks', 'tags', 'categories', 'output', 'format', 'date-meta', 'pagetitle', 'dir', 'biblio-style',
-  'notes-after-punctuation', 'lof', 'lot', 'colorlinks', 'linkcolor', 'urlcolor', 'citecolor', 'draft',
-  'editor', 'license', 'copyright', 'version', 'id', 'slug', 'summary'
+/** Fields that change the edition (ours, and Pandoc's citation fields): a near miss of one is warned. */
+const effectiveFields = [
+  'title', 'subtitle', 'author', 'authors', 'date', 'lang', 'language', 'description', 'abstract', 'summary', 'keywords',
+  'tags', 'subject', 'publisher', 'container-title', 'url', 'doi', 'bibliography', 'references', 'nocite', 'style', 'csl',
+  'link-citations', 'link-bibliography', 'suppress-bibliography', 'reference-section-title', 'citation-abbreviations'
+]
+
+/**
+ * Fields that templates and Pandoc's writers use, never warned even when they look like one of the
+ * above (`css` is one edit from `csl`, `affiliations` from nothing we read).
+ */
+const templateFields = new Set([
+  'header-includes', 'include-before', 'include-after', 'toc', 'toc-title', 'toc-depth', 'numbersections', 'number-sections',
+  'secnumdepth', 'documentclass', 'classoption', 'geometry', 'fontsize', 'mainfont', 'sansfont', 'monofont', 'mathfont',
+  'linestretch', 'papersize', 'margin-left', 'margin-right', 'margin-top', 'margin-bottom', 'indent', 'institute',
+  'affiliation', 'affiliations', 'thanks', 'categories', 'output', 'format', 'date-meta', 'author-meta', 'title-meta',
+  'title-prefix', 'pagetitle', 'dir', 'biblio-style', 'biblio-title', 'natbiboptions', 'notes-after-punctuation', 'lof',
+  'lot', 'colorlinks', 'linkcolor', 'urlcolor', 'citecolor', 'filecolor', 'toccolor', 'draft', 'editor', 'license',
+  'copyright', 'version', 'id', 'slug', 'css', 'theme', 'data', 'abstract-title', 'keywords-title', 'subject-title',
+  'citation', 'crossref', 'filters', 'execute', 'jupyter', 'funding', 'website', 'journal', 'volume', 'issue', 'page',
+  'year', 'aas-doi', 'aas-journal'
 ])
 
+/** The field a name was most likely meant as, when it is an unknown near miss of one that matters. */
+export function likelyMeant(name: string): string | undefined {
+  if (effectiveFields.includes(name) || templateFields.has(name)) return undefined
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const field of effectiveFields) {
+    const allowed = field.length <= 4 ? 1 : field.length <= 9 ? 2 : 3
+    // Lengths further apart than that are further apart in edits too.
+    if (Math.abs(name.length - field.length) > allowed) continue
+    const d = name.toLowerCase() === field ? 1 : editDistance(name, field)
+    if (d <= allowed && d < bestDistance) {
+      best = field
+      bestDistance = d
+    }
+  }
+  return best
+}
+
 export interface Options {
-  /** Warn about fields neither we nor Pandoc know (default true). */
+  /** Warn about unknown fields that look like a mistyped known one (default true). */
   warnUnknownFields?: boolean
 }
 
@@ -101,27 +135,73 @@ export function readMetadata(raw: Record<string, unknown>): EssayMetadata {
   return metadata
 }
 
+/** A field's name as written, when it is a plain scalar (`title`, `42`). */
+function keyName(pair: Pair): string | undefined {
+  return isScalar(pair.key) && pair.key.value !== null && typeof pair.key.value !== 'object' ? String(pair.key.value) : undefined
+}
+
 /** The unified plugin. */
 export default function remarkEssayMetadata(options: Options = {}) {
   const warnUnknown = options.warnUnknownFields ?? true
   return function transformer(tree: Root, file: VFile) {
     const node = tree.children.find((child): child is Yaml => child.type === 'yaml')
     let raw: Record<string, unknown> = {}
+    const places: Record<string, {line: number; column: number}> = {}
     if (node) {
-      const document = YAML.parseDocument(node.value, {prettyErrors: false, uniqueKeys: true})
+      // Duplicate keys are not a YAML error here: as in Pandoc, the later value wins (warned below).
+      const document = YAML.parseDocument(node.value, {prettyErrors: false, uniqueKeys: false})
       // The YAML body starts on the line after the opening `---`.
       const bodyLine = (node.position?.start.line ?? 1) + 1
+      const locate = lineLocator(node.value)
+      const at = (offset: number) => {
+        const {line, column} = locate(offset)
+        return {line: bodyLine + line - 1, column}
+      }
       for (const error of document.errors) {
-        const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [1, 1]
         const message = file.message(`Front matter is not valid YAML: ${error.message.split('\n')[0]}`, {
-          place: {line: bodyLine + line - 1, column: col},
+          place: at(error.pos[0]),
           ruleId: 'front-matter-yaml',
           source: 'essay-edition'
         })
         message.fatal = true
       }
       if (document.errors.length === 0) {
-        const value: unknown = document.toJS()
+        YAML.visit(document, {
+          Map(_, map) {
+            const seen = new Map<string, Pair>()
+            for (const pair of map.items) {
+              const name = keyName(pair)
+              if (name === undefined) continue
+              const first = seen.get(name)
+              const offset = (pair.key as Scalar).range?.[0]
+              if (first && offset !== undefined) {
+                const firstAt = at((first.key as Scalar).range?.[0] ?? 0)
+                file.message(`Front-matter key \`${name}\` is given twice (first at ${firstAt.line}:${firstAt.column}); the later value is used`, {
+                  place: at(offset),
+                  ruleId: 'front-matter-duplicate-key',
+                  source: 'essay-edition'
+                })
+              }
+              seen.set(name, pair)
+              if (map === document.contents && offset !== undefined) places[name] = at(offset)
+            }
+          }
+        })
+        for (const warning of document.warnings) {
+          file.message(`Front matter: ${warning.message.split('\n')[0]}`, {place: at(warning.pos[0]), ruleId: 'front-matter-yaml', source: 'essay-edition'})
+        }
+        let value: unknown
+        try {
+          value = document.toJS()
+        } catch (error) {
+          // The yaml library refuses aliases that expand without bound ("billion laughs").
+          const message = file.message(`Front matter cannot be read: ${(error as Error).message}`, {
+            place: node.position?.start,
+            ruleId: 'front-matter-yaml',
+            source: 'essay-edition'
+          })
+          message.fatal = true
+        }
         if (value && typeof value === 'object' && !Array.isArray(value)) raw = value as Record<string, unknown>
         else if (value !== null && value !== undefined) {
           const message = file.message('Front matter must be a mapping of fields (`title: ...`)', {
@@ -133,20 +213,13 @@ export default function remarkEssayMetadata(options: Options = {}) {
         }
         if (warnUnknown) {
           for (const key of Object.keys(raw)) {
-            if (!knownFields.has(key)) {
-              const pair = document.contents && 'items' in document.contents
-                ? (document.contents.items as Array<{key?: {range?: [number, number, number]}}>).find((item) => String((item.key as {value?: unknown} | undefined)?.value) === key)
-                : undefined
-              const offset = pair?.key?.range?.[0]
-              const before = offset === undefined ? '' : node.value.slice(0, offset)
-              const line = bodyLine + (before.match(/\n/g)?.length ?? 0)
-              const column = before.length - before.lastIndexOf('\n')
-              file.message(`Unknown front-matter field \`${key}\``, {
-                place: offset === undefined ? node.position : {line, column},
-                ruleId: 'front-matter-unknown-field',
-                source: 'essay-edition'
-              })
-            }
+            const near = likelyMeant(key)
+            if (near === undefined) continue
+            file.message(`Unknown front-matter field \`${key}\` (did you mean \`${near}\`?)`, {
+              place: places[key] ?? node.position,
+              ruleId: 'front-matter-unknown-field',
+              source: 'essay-edition'
+            })
           }
         }
       }
@@ -169,5 +242,6 @@ export default function remarkEssayMetadata(options: Options = {}) {
       raw = {...fromBlock, ...raw}
     }
     file.data.metadata = readMetadata(raw)
+    if (Object.keys(places).length > 0) file.data.metadata.places = places
   }
 }

@@ -58,3 +58,55 @@ export function decodeUtf8(bytes: Uint8Array): {text: string} | {badOffset: numb
   }
   return {text: Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '')}
 }
+
+/**
+ * Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbouring
+ * characters as one edit (optimal string alignment): `titel` is one edit from `title`.
+ */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1)
+      rows[i]![j] = best
+    }
+  }
+  return rows[a.length]![b.length]!
+}
+
+/**
+ * Where a Markdown text nests deepest, roughly: the line with the most block quote markers and
+ * list indentation in front of it, open HTML elements around it, or emphasis and bracket markers
+ * in one run. For the message about an essay nested too deeply to be built.
+ */
+export function deepestNesting(text: string): {line: number; column: number; depth: number} {
+  let best = {line: 1, column: 1, depth: 0}
+  let open = 0
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!
+    const prefix = /^[ \t>]*/.exec(line)![0]
+    const quotes = prefix.split('>').length - 1
+    const indent = prefix.replace(/>/g, '').replace(/\t/g, '    ').length
+    let depth = quotes + Math.floor(indent / 2)
+    let column = prefix.length + 1
+    for (const tag of line.matchAll(/<(\/?)([A-Za-z][\w-]*)[^<>]*?(\/?)>/g)) {
+      if (tag[3] || /^(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/i.test(tag[2]!)) continue
+      open = Math.max(0, open + (tag[1] ? -1 : 1))
+      if (open > depth) {
+        depth = open
+        column = tag.index! + 1
+      }
+    }
+    for (const run of line.matchAll(/[*_[(]{2,}/g)) {
+      if (run[0].length > depth) {
+        depth = run[0].length
+        column = run.index! + 1
+      }
+    }
+    if (depth > best.depth) best = {line: index + 1, column, depth}
+  }
+  return best
+}
