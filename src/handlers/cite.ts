@@ -49,31 +49,25 @@ export function cite(state: State, node: CiteNode): Element {
   const keys = node.citation.items.map((item) => item.key)
   const children: ElementContent[] = []
   if (data) {
-    const noteVariants = data.variants.filter((variant) => variant.class === 'note')
+    const noteVariants = data.variants.filter((variant) => variant.note !== undefined)
     for (const variant of data.variants) {
-      if (variant.class === 'note' && data.inBody) continue
-      const content = variant.narrative && node.citation.mode === 'narrative' && variant.class === 'in-text'
-        ? [...citationHtmlToHast(variant.narrative.author, keys), ...(variant.narrative.rest ? [{type: 'text' as const, value: ' '}, ...citationHtmlToHast(variant.narrative.rest, keys)] : [])]
-        : citationHtmlToHast(variant.html, keys)
-      children.push(variantSpan(variant.styles, data.defaultStyle, content))
+      if (variant.note !== undefined) continue
+      children.push(variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.inline, keys)))
     }
-    if (data.inBody && noteVariants.length > 0) {
+    if (noteVariants.length > 0) {
+      // Under note styles, in the running text: the author of a narrative citation, then the
+      // reference to the note that holds the rest (Pandoc: "Fenichel¹ shows").
       const allNoteStyles = noteVariants.flatMap((variant) => variant.styles)
       const inner: ElementContent[] = []
-      if (node.citation.mode === 'narrative') {
-        for (const variant of noteVariants) {
-          if (variant.narrative) inner.push(variantSpan(variant.styles, data.defaultStyle, [...citationHtmlToHast(variant.narrative.author, keys), {type: 'text', value: ' '}]))
-        }
+      for (const variant of noteVariants) {
+        if (variant.inline) inner.push(variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.inline, keys)))
       }
       inner.push(el('a', {dataNoteRef: data.id, dataNoteGenerated: ''}, []))
       inner.push(
         el('span', {dataNoteDef: data.id, dataNoteGenerated: '', hidden: true},
-          noteVariants.map((variant) => variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.html, keys))))
+          noteVariants.map((variant) => variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.note!, keys))))
       )
       children.push(variantSpan(allNoteStyles, data.defaultStyle, inner))
-    }
-    for (const key of data.missing) {
-      children.push(el('span', {className: ['citation-missing'], title: `Unknown citation key: ${key}`}, [{type: 'text', value: `?${key}`}]))
     }
   } else {
     children.push({type: 'text', value: keys.map((key) => `@${key}`).join('; ')})

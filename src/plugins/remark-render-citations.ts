@@ -7,7 +7,7 @@
  * Leaves per-node renderings on `node.data.cite` (for the `cite` handler) and the reference lists
  * and citation places on `file.data.citations` (for the later stages).
  */
-import type {FootnoteDefinition, Nodes, Root} from 'mdast'
+import type {FootnoteDefinition, Nodes, Parent, Root} from 'mdast'
 import type {CiteNode} from 'mdast'
 import type {VFile} from 'vfile'
 import type {CslItem, PlacedCitation, RenderedCitation, RenderedStyle, renderStyle} from '../citations/render.js'
@@ -15,6 +15,7 @@ import {renderInThread} from '../citations/pool.js'
 import type {CslStyle} from '../citations/styles.js'
 import type {CiteNodeData, CitationPlace, RenderedCitations} from '../types.js'
 import {essayItem} from '../bibliography/essay-item.js'
+import {capitalizeFirst, citationInNote, hasText} from '../citations/note-layout.js'
 
 export interface Options {
   /** The styles to render, loaded (see `loadStyle`). */
@@ -32,6 +33,23 @@ interface Occurrence {
   /** Note number under note styles (own or generated) and under in-text styles (0 in the text). */
   noteIndexNoteStyle: number
   noteIndexInText: number
+  /** In an author's note: the citation opens the note, whose only block is a paragraph. */
+  opensNote: boolean
+  /**
+   * Nothing follows the citation in its paragraph, or text starting with a capital letter (after
+   * spaces): where Pandoc keeps the final period of a narrative citation inside a note.
+   */
+  beforeSentence: boolean
+}
+
+/** Pandoc's `needsPeriod`: what follows a citation starts a sentence (or nothing follows). */
+function beforeSentence(parent: Parent, index: number): boolean {
+  const next = parent.children[index + 1]
+  if (!next) return true
+  if (next.type !== 'text') return false
+  const text = next.value.replace(/^ +/, '')
+  if (text === '') return parent.children[index + 2] === undefined
+  return /^\p{Lu}/u.test(text)
 }
 
 /** Walk the tree in reading order and number notes as both kinds of style do. */
@@ -44,13 +62,15 @@ export function collectCitations(tree: Root): Occurrence[] {
   const referenced = new Set<string>()
   let noteStyleCounter = 0
   let inTextCounter = 0
-  const walk = (node: Nodes, note: string | undefined, noteNumbers: [number, number]) => {
+  let opening: CiteNode | undefined
+  const walk = (node: Nodes, note: string | undefined, noteNumbers: [number, number], parent?: Parent, index = 0) => {
     if (node.type === 'cite') {
+      const after = parent ? beforeSentence(parent, index) : true
       if (note === undefined) {
         noteStyleCounter++
-        occurrences.push({node, noteIndexNoteStyle: noteStyleCounter, noteIndexInText: 0})
+        occurrences.push({node, noteIndexNoteStyle: noteStyleCounter, noteIndexInText: 0, opensNote: false, beforeSentence: after})
       } else {
-        occurrences.push({node, note, noteIndexNoteStyle: noteNumbers[0], noteIndexInText: noteNumbers[1]})
+        occurrences.push({node, note, noteIndexNoteStyle: noteNumbers[0], noteIndexInText: noteNumbers[1], opensNote: node === opening, beforeSentence: after})
       }
       return
     }
@@ -61,12 +81,15 @@ export function collectCitations(tree: Root): Occurrence[] {
         noteStyleCounter++
         inTextCounter++
         const numbers: [number, number] = [noteStyleCounter, inTextCounter]
-        for (const child of definition.children) walk(child, node.identifier, numbers)
+        const only = definition.children.length === 1 ? definition.children[0] : undefined
+        opening = only?.type === 'paragraph' && only.children[0]?.type === 'cite' ? only.children[0] : undefined
+        definition.children.forEach((child, at) => walk(child, node.identifier, numbers, definition, at))
+        opening = undefined
       }
       return
     }
     if (node.type === 'footnoteDefinition') return
-    if ('children' in node) for (const child of node.children) walk(child as Nodes, note, noteNumbers)
+    if ('children' in node) node.children.forEach((child, at) => walk(child as Nodes, note, noteNumbers, node as Parent, at))
   }
   walk(tree, undefined, [0, 0])
   return occurrences
@@ -82,6 +105,9 @@ function fallbackAuthor(item: CslItem | undefined): string {
 
 const noPrinted = /\[NO_PRINTED_FORM\]|\[CSL STYLE ERROR[^\]]*\]/g
 
+/** pandoc-crossref's reference prefixes (`@fig:map`, `@tbl:x`, `@eq:y`, `@sec:z`, `@lst:w`). */
+const crossReference = /^(?:fig|tbl|eq|sec|lst):/
+
 export default function remarkRenderCitations(options: Options) {
   const renderAll = options.renderAll ?? renderInThread
   return async function transformer(tree: Root, file: VFile) {
@@ -91,27 +117,26 @@ export default function remarkRenderCitations(options: Options) {
     const defaultStyle = styles.find((s) => s.id === options.defaultStyle)?.id ?? styles[0]?.id ?? ''
     const occurrences = collectCitations(tree)
 
-    // Unknown keys: a warning at the citation, rendered visibly as `?key`.
-    const missingByNode = new Map<CiteNode, string[]>()
+    // Unknown keys: printed as Pandoc prints them (by the renderer), and told once each, at the
+    // first citation of the key.
+    const unknown = new Map<string, {node: CiteNode; count: number}>()
     for (const {node} of occurrences) {
-      const missing = node.citation.items.filter((item) => !items.has(item.key)).map((item) => item.key)
-      if (missing.length > 0) {
-        missingByNode.set(node, missing)
-        for (const key of missing) {
-          file.message(`Unknown citation key \`${key}\`: no work with this id in the bibliography`, {
-            place: node.position,
-            ruleId: 'unknown-key',
-            source: 'essay-edition'
-          })
-        }
+      for (const item of node.citation.items) {
+        if (items.has(item.key)) continue
+        const seen = unknown.get(item.key)
+        if (seen) seen.count++
+        else unknown.set(item.key, {node, count: 1})
       }
     }
-    const known = occurrences
-      .map((occurrence) => ({
-        occurrence,
-        citation: {...occurrence.node.citation, items: occurrence.node.citation.items.filter((item) => items.has(item.key))}
-      }))
-      .filter((entry) => entry.citation.items.length > 0)
+    for (const [key, {node, count}] of unknown) {
+      const times = count > 1 ? ` (cited ${count} times)` : ''
+      const hint = crossReference.test(key) ? '; a pandoc-crossref reference is printed as Pandoc prints it without pandoc-crossref' : ''
+      file.message(`Unknown citation key \`${key}\`${times}: no work with this id in the bibliography${hint}`, {
+        place: node.position,
+        ruleId: 'unknown-key',
+        source: 'essay-edition'
+      })
+    }
 
     let nocite = metadata?.nocite ?? []
     if (nocite.includes('*')) nocite = [...items.keys()]
@@ -126,10 +151,16 @@ export default function remarkRenderCitations(options: Options) {
       nocite,
       ...(essay ? {standalone: [essay]} : {}),
       ...(metadata?.lang ? {lang: metadata.lang} : {}),
-      citations: known.map(({occurrence, citation}): PlacedCitation => ({
-        citation,
-        noteIndex: style.class === 'note' ? occurrence.noteIndexNoteStyle : occurrence.noteIndexInText
-      }))
+      citations: occurrences.map((occurrence): PlacedCitation => {
+        const {citation} = occurrence.node
+        if (style.class !== 'note') return {citation, noteIndex: occurrence.noteIndexInText}
+        const placed: PlacedCitation = {citation, noteIndex: occurrence.noteIndexNoteStyle}
+        // In an author's note, within its sentence: Pandoc drops the final period (see note-layout.ts).
+        if (occurrence.note !== undefined && (citation.mode === 'narrative' || !occurrence.opensNote)) {
+          placed.midNote = {keepPeriod: citation.mode === 'narrative' && occurrence.beforeSentence}
+        }
+        return placed
+      })
     }))
     let rendered: RenderedStyle[]
     try {
@@ -142,34 +173,39 @@ export default function remarkRenderCitations(options: Options) {
     }
 
     const places: CitationPlace[] = []
-    const renderedIndex = new Map(known.map(({occurrence}, index) => [occurrence.node, index]))
-    occurrences.forEach(({node, note}, index) => {
+    occurrences.forEach((occurrence, index) => {
+      const {node, note} = occurrence
       const id = `cite-${index + 1}`
-      const at = renderedIndex.get(node)
       const groups = new Map<string, CiteNodeData['variants'][number]>()
-      if (at !== undefined) {
-        rendered.forEach((result, styleIndex) => {
-          const style = styles[styleIndex]!
-          const one: RenderedCitation = result.citations[at]!
-          const html = one.html.replace(noPrinted, '')
-          let narrative = one.narrative
-          if (narrative) {
-            const author = narrative.author.replace(noPrinted, '').replace(/<[^>]*>/g, '').trim()
-              ? narrative.author.replace(noPrinted, '')
-              : `<span data-cite-item="0">${escapeHtml(fallbackAuthor(items.get(node.citation.items[0]!.key)))}</span>`
-            const rest = narrative.rest.replace(noPrinted, '').replace(/<[^>]*>/g, '').trim() ? narrative.rest.replace(noPrinted, '') : ''
-            narrative = {author, rest}
-          }
-          const key = `${style.class}\u0000${html}\u0000${narrative ? narrative.author + '\u0000' + narrative.rest : ''}`
-          const group = groups.get(key)
-          if (group) group.styles.push(style.id)
-          else groups.set(key, {styles: [style.id], class: style.class, html, ...(narrative ? {narrative} : {})})
-        })
-      }
+      rendered.forEach((result, styleIndex) => {
+        const style = styles[styleIndex]!
+        const one: RenderedCitation = result.citations[index]!
+        const html = one.html.replace(noPrinted, '')
+        let narrative = one.narrative
+        if (narrative) {
+          const author = hasText(narrative.author.replace(noPrinted, ''))
+            ? narrative.author.replace(noPrinted, '')
+            : `<span data-cite-item="0">${escapeHtml(fallbackAuthor(items.get(node.citation.items[0]!.key)))}</span>`
+          const rest = narrative.rest.replace(noPrinted, '')
+          narrative = {author, rest: hasText(rest) ? rest : ''}
+        }
+        let variant: Omit<CiteNodeData['variants'][number], 'styles'>
+        if (style.class === 'in-text') {
+          variant = {class: 'in-text', inline: narrative ? `${narrative.author}${narrative.rest ? ` ${narrative.rest}` : ''}` : html}
+        } else if (note === undefined) {
+          // A note of its own, starting with a capital (Pandoc); a narrative citation's author stays in the text.
+          variant = {class: 'note', inline: narrative ? narrative.author : '', note: capitalizeFirst(narrative ? narrative.rest : html)}
+        } else {
+          variant = {class: 'note', inline: citationInNote({html, ...(narrative ? {narrative} : {})}, node.citation.mode, occurrence.opensNote)}
+        }
+        const key = `${variant.class}\u0000${variant.inline}\u0000${variant.note ?? ''}`
+        const group = groups.get(key)
+        if (group) group.styles.push(style.id)
+        else groups.set(key, {styles: [style.id], ...variant})
+      })
       const data: CiteNodeData = {
         id,
         inBody: note === undefined,
-        missing: missingByNode.get(node) ?? [],
         defaultStyle,
         variants: [...groups.values()]
       }
