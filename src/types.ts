@@ -79,7 +79,17 @@ export interface CiteNodeData {
     inline: string
     /** Under note styles, for a citation in the running text: its note's content. */
     note?: string
+    /** Under note styles: punctuation printed before the note reference (taken from after it). */
+    punctuation?: string
+    /** Text printed after the citation (in-text styles) or its note reference (note styles). */
+    after?: string
   }>
+  /**
+   * What was taken out of the text around a citation in the running text that note styles make a
+   * note of (Pandoc puts the note after the punctuation, with no space before it): in-text styles
+   * print the space before and the punctuation after the citation.
+   */
+  around?: {space: string; punctuation: string}
 }
 
 declare module 'vfile' {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import {fromHtml} from 'hast-util-from-html'
 import {selectAll} from 'hast-util-select'
 import {toString} from 'hast-util-to-string'
-import type {Element, Root} from 'hast'
+import type {Element, ElementContent, Root} from 'hast'
 import {VFile} from 'vfile'
 import {buildEdition} from '../src/pipeline.js'
 
@@ -26,18 +26,19 @@ async function build(body: string, styles: string[]): Promise<{tree: Root; file:
   return {tree: fromHtml(html), file}
 }
 
-/** What a reader of `style` sees: the body's paragraphs and the notes, as text. */
-function view(tree: Root, style: string): {text: string[]; notes: string[]} {
+/** What a reader of `style` sees: the body's paragraphs and the notes, as text (note references as `[n]` if asked). */
+function view(tree: Root, style: string, options: {noteReferences?: boolean} = {}): {text: string[]; notes: string[]} {
   const shown = structuredClone(tree)
   const prune = (node: Root | Element) => {
-    node.children = node.children.filter((child) => {
-      if (child.type !== 'element') return true
+    node.children = node.children.flatMap((child): ElementContent[] => {
+      if (child.type !== 'element') return [child as ElementContent]
       const styles = child.properties.dataStyles
-      if (styles !== undefined && !String(styles).split(' ').includes(style)) return false
-      if (child.properties.role === 'doc-noteref' || child.properties.role === 'doc-backlink') return false
-      if (String(child.properties.className ?? '').split(/[ ,]/).includes('permalink')) return false
+      if (styles !== undefined && !String(styles).split(' ').includes(style)) return []
+      if (child.properties.role === 'doc-noteref' && options.noteReferences) return [{type: 'text' as const, value: `[${toString(child)}]`}]
+      if (child.properties.role === 'doc-noteref' || child.properties.role === 'doc-backlink') return []
+      if (String(child.properties.className ?? '').split(/[ ,]/).includes('permalink')) return []
       prune(child)
-      return true
+      return [child]
     })
   }
   prune(shown)
@@ -87,6 +88,21 @@ test('a note made from a citation starts with a capital', async () => {
     'See also John Smith and Mary Jones, “A Study of Things,” Journal of Things 3 (2000): 1–20.',
     'E.g., Alice Brown et al., Many Authors Book (Press, 2010), 4.',
     'Cf. Neil Fenichel, Geometric Singular Perturbation Theory (New York: Springer, 1979).'
+  ])
+})
+
+test('under note styles a note goes after the punctuation that follows its citation, with no space before it', async () => {
+  const {tree} = await build('Now a bracket [@smith2000]. See [@brown2010] for this; as shown by @fenichel1979. Also "a quote" [@smith2000, p. 2], here. As @brown2010 [p. 2] shows, and @brown2010.\n', [
+    'chicago-fullnote-bibliography',
+    'apa'
+  ])
+  assert.deepEqual(view(tree, 'chicago-fullnote-bibliography', {noteReferences: true}).text, [
+    // After a narrative citation the period stays after the note, unless the author ends with one.
+    'Now a bracket.[1] See[2] for this; as shown by Neil Fenichel[3]. Also "a quote",[4] here. As Brown et al.[5] shows, and Brown et al.[6]'
+  ])
+  // In-text styles print the citation where it was written.
+  assert.deepEqual(view(tree, 'apa').text, [
+    'Now a bracket (Smith & Jones, 2000). See (Brown et al., 2010) for this; as shown by Fenichel (1979). Also "a quote" (Smith & Jones, 2000, p. 2), here. As Brown et al. (2010, p. 2) shows, and Brown et al. (2010).'
   ])
 })
 

@@ -107,6 +107,12 @@ export function capitalizeFirst(html: string): string {
   return html
 }
 
+/** Whether the text ends with a period. */
+export function endsWithPeriod(html: string): boolean {
+  const text = pieces(html).filter((piece) => piece.char !== undefined)
+  return text.at(-1)?.char === '.'
+}
+
 /** Whether the HTML has any text (not only tags and spaces). */
 export function hasText(html: string): boolean {
   return pieces(html).some((piece) => piece.char !== undefined && !isSpace(piece.char))

@@ -15,7 +15,7 @@ import {renderInThread} from '../citations/pool.js'
 import type {CslStyle} from '../citations/styles.js'
 import type {CiteNodeData, CitationPlace, RenderedCitations} from '../types.js'
 import {essayItem} from '../bibliography/essay-item.js'
-import {capitalizeFirst, citationInNote, hasText} from '../citations/note-layout.js'
+import {capitalizeFirst, citationInNote, endsWithPeriod, hasText} from '../citations/note-layout.js'
 
 export interface Options {
   /** The styles to render, loaded (see `loadStyle`). */
@@ -40,6 +40,55 @@ interface Occurrence {
    * spaces): where Pandoc keeps the final period of a narrative citation inside a note.
    */
   beforeSentence: boolean
+  /** Where it stands: its parent and its index there. */
+  parent?: Parent
+  index: number
+}
+
+/**
+ * Under note styles Pandoc puts a note made from a bracketed citation after the punctuation that
+ * follows it and takes away the space before it (`mvPunct`): "a claim [@key]." reads "a claim.¹".
+ * Takes the space and the punctuation out of the text around the citation and says what was
+ * taken; the handler prints them back for in-text styles. Only for citations in the running text
+ * (the ones that become notes), not narrative ones (their author stays where it is).
+ */
+function takePunctuation(occurrence: Occurrence): {space: string; punctuation: string} | undefined {
+  const {parent, index, node} = occurrence
+  if (!parent || node.citation.mode !== 'normal') return undefined
+  const before = parent.children[index - 1]
+  const after = parent.children[index + 1]
+  const spaced = before?.type === 'text' && /\s$/.test(before.value)
+  const next = after?.type === 'text' ? after.value : ''
+  let punctuation = ''
+  if (spaced) {
+    // 'x [^1],' -> 'x,[^1]': all the punctuation that follows, whatever it is (none when the
+    // space is all there is before the citation).
+    if (before.value.trimEnd() !== '' || index > 1) punctuation = /^\p{P}+/u.exec(next)?.[0] ?? ''
+  } else if (/^[.,;:!?]/.test(next)) {
+    // 'x[^1],' -> 'x,[^1]'.
+    punctuation = /^\p{P}+/u.exec(next)?.[0] ?? ''
+  }
+  let space = ''
+  if (spaced) {
+    space = /\s+$/.exec(before.value)![0]
+    before.value = before.value.slice(0, -space.length)
+  }
+  if (punctuation && after?.type === 'text') after.value = after.value.slice(punctuation.length)
+  if (!space && !punctuation) return undefined
+  return {space, punctuation}
+}
+
+/**
+ * Pandoc prints no period after a citation whose text ends with one (`mvPunct`: "Brown et al."
+ * then "." is "Brown et al."): takes the period that follows a narrative citation out of the
+ * text, for each style to print after its rendering unless that ends with a period.
+ */
+function takePeriod(occurrence: Occurrence): boolean {
+  const {parent, index, node} = occurrence
+  const after = parent?.children[index + 1]
+  if (node.citation.mode !== 'narrative' || after?.type !== 'text' || !after.value.startsWith('.')) return false
+  after.value = after.value.slice(1)
+  return true
 }
 
 /** Pandoc's `needsPeriod`: what follows a citation starts a sentence (or nothing follows). */
@@ -68,9 +117,9 @@ export function collectCitations(tree: Root): Occurrence[] {
       const after = parent ? beforeSentence(parent, index) : true
       if (note === undefined) {
         noteStyleCounter++
-        occurrences.push({node, noteIndexNoteStyle: noteStyleCounter, noteIndexInText: 0, opensNote: false, beforeSentence: after})
+        occurrences.push({node, noteIndexNoteStyle: noteStyleCounter, noteIndexInText: 0, opensNote: false, beforeSentence: after, parent, index})
       } else {
-        occurrences.push({node, note, noteIndexNoteStyle: noteNumbers[0], noteIndexInText: noteNumbers[1], opensNote: node === opening, beforeSentence: after})
+        occurrences.push({node, note, noteIndexNoteStyle: noteNumbers[0], noteIndexInText: noteNumbers[1], opensNote: node === opening, beforeSentence: after, parent, index})
       }
       return
     }
@@ -203,11 +252,24 @@ export default function remarkRenderCitations(options: Options) {
         if (group) group.styles.push(style.id)
         else groups.set(key, {styles: [style.id], ...variant})
       })
+      const variants = [...groups.values()]
+      let around: CiteNodeData['around']
+      if (note === undefined && variants.some((variant) => variant.note !== undefined)) {
+        const taken = takePunctuation(occurrence)
+        if (taken) {
+          around = taken
+          for (const variant of variants) if (variant.note !== undefined && taken.punctuation) variant.punctuation = taken.punctuation
+        }
+      }
+      if (note === undefined && takePeriod(occurrence)) {
+        for (const variant of variants) if (!endsWithPeriod(variant.inline)) variant.after = '.'
+      }
       const data: CiteNodeData = {
         id,
         inBody: note === undefined,
         defaultStyle,
-        variants: [...groups.values()]
+        variants,
+        ...(around ? {around} : {})
       }
       node.data = {...node.data, cite: data}
       places.push({id, keys: node.citation.items.map((item) => item.key).filter((key) => items.has(key)), inNote: note !== undefined})
