@@ -57,6 +57,9 @@ const isSpace = (char: string) => /^[ \t\n\r\f\v\u00A0]$/.test(char)
  * does to a citation that becomes a note (`, p. 4.` is `p. 4.`).
  */
 export function dropLeadingPunctuation(html: string): string {
+  // Most citations start with a letter: nothing to drop.
+  const first = html.charAt(/^(?:<[^>]*>)*/.exec(html)![0].length)
+  if (first !== '' && !',;.:&'.includes(first) && !isSpace(first)) return html
   const list = pieces(html)
   let index = 0
   for (const drop of [(c: string) => c === ',' || c === ';' || c === '.' || c === ':', isSpace]) {
@@ -86,6 +89,8 @@ function untouchable(piece: Piece): boolean {
  * number, or a space first leaves the text as it is.
  */
 export function capitalizeFirst(html: string): string {
+  // Most notes start with a capital or a digit: nothing to change.
+  if (/^(?:<(?!sup|sub)[^>]*>)*[\p{Lu}\p{Lt}\p{N}]/u.test(html)) return html
   const list = pieces(html)
   for (let index = 0; index < list.length; index++) {
     const piece = list[index]!
@@ -109,12 +114,15 @@ export function capitalizeFirst(html: string): string {
 
 /** Whether the text ends with a period. */
 export function endsWithPeriod(html: string): boolean {
-  const text = pieces(html).filter((piece) => piece.char !== undefined)
-  return text.at(-1)?.char === '.'
+  const text = html.replace(/<[^>]*>/g, '')
+  if (!text.includes('&')) return text.endsWith('.')
+  return pieces(html).filter((piece) => piece.char !== undefined).at(-1)?.char === '.'
 }
 
 /** Whether the HTML has any text (not only tags and spaces). */
 export function hasText(html: string): boolean {
+  const text = html.replace(/<[^>]*>/g, '')
+  if (!text.includes('&')) return /[^ \t\n\r\f\v\u00A0]/.test(text)
   return pieces(html).some((piece) => piece.char !== undefined && !isSpace(piece.char))
 }
 
