@@ -100,6 +100,9 @@ test('under note styles a note goes after the punctuation that follows its citat
     // After a narrative citation the period stays after the note, unless the author ends with one.
     'Now a bracket.[1] See[2] for this; as shown by Neil Fenichel[3]. Also "a quote",[4] here. As Brown et al.[5] shows, and Brown et al.[6]'
   ])
+  // Punctuation followed by the author's own note stays between the two note references.
+  const {tree: both} = await build('A claim [@smith2000].[^own] Another [@brown2010]; more.\n\n[^own]: Mine.\n', ['chicago-fullnote-bibliography'])
+  assert.deepEqual(view(both, 'chicago-fullnote-bibliography', {noteReferences: true}).text, ['A claim[1].[2] Another;[3] more.'])
   // In-text styles print the citation where it was written.
   assert.deepEqual(view(tree, 'apa').text, [
     'Now a bracket (Smith & Jones, 2000). See (Brown et al., 2010) for this; as shown by Fenichel (1979). Also "a quote" (Smith & Jones, 2000, p. 2), here. As Brown et al. (2010, p. 2) shows, and Brown et al. (2010).'
@@ -137,4 +140,10 @@ test('a key no work has is told once, at its first citation, with how often it i
     ['Unknown citation key `nokey` (cited 2 times)', 10, 26]
   ])
   assert.match(warnings[0]!.reason, /`fig:map` \(cited 6 times\).*pandoc-crossref/)
+})
+
+test('the prefix and suffix of a key no work has are text', async () => {
+  // Unescaped, "<c d" would open a tag and take the key with it.
+  const {tree} = await build('Odd [see a <c d & e @nokey, or x > y].\n', ['apa'])
+  assert.deepEqual(view(tree, 'apa').text, ['Odd (see a <c d & e nokey?, or x > y).'])
 })

@@ -221,10 +221,24 @@ function wrappedItems(engine: CiteprocEngine, input: Array<Record<string, unknow
 
 const escapeText = (text: string) => text.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')
 
+/** The inline markup citeproc reads in a prefix or suffix; anything else there is text. */
+const affixMarkup = /<\/?(?:i|b|sup|sub|span(?: class="nocase"| style="font-variant:\s*small-caps;?")?)>/g
+
+/** A prefix or suffix as HTML, as citeproc would print it: its markup kept, the rest escaped. */
+function affixHtml(affix: string): string {
+  let out = ''
+  let last = 0
+  for (const match of affix.matchAll(affixMarkup)) {
+    out += escapeText(affix.slice(last, match.index)) + match[0]
+    last = match.index! + match[0].length
+  }
+  return out + escapeText(affix.slice(last))
+}
+
 /** What Pandoc prints for a key no work has: the key and "?", in bold, with the item's prefix and suffix. */
 function unknownItem(item: CiteItem): string {
   const key = `<span class="citation-missing" title="Unknown citation key">${escapeText(item.key)}?</span>`
-  return `${item.prefix ? `${item.prefix} ` : ''}${key}${item.suffix ?? ''}`
+  return `${item.prefix ? `${affixHtml(item.prefix)} ` : ''}${key}${item.suffix ? affixHtml(item.suffix) : ''}`
 }
 
 /**
@@ -233,9 +247,10 @@ function unknownItem(item: CiteItem): string {
  */
 function joinPunctuation(left: string, right: string): string {
   const last = left.replace(/<[^>]*>/g, '').slice(-1)
-  const first = right.replace(/<[^>]*>/g, '').charAt(0)
+  const opening = /^(?:<[^>]*>)*/.exec(right)![0]
+  const first = right.charAt(opening.length)
   const keepFirst = (('?!:;'.includes(last) && first === '.') || (last === first && '.;,:'.includes(last))) && last !== ''
-  return keepFirst ? left + right.replace(first, '') : left + right
+  return keepFirst ? left + opening + right.slice(opening.length + 1) : left + right
 }
 
 /** The top-level `<span data-cite-item>` elements of wrapped items: their index and extent. */

@@ -68,6 +68,9 @@ function takePunctuation(occurrence: Occurrence): {space: string; punctuation: s
     // 'x[^1],' -> 'x,[^1]'.
     punctuation = /^\p{P}+/u.exec(next)?.[0] ?? ''
   }
+  // Punctuation followed by the author's own note reference stays between the two references:
+  // moved, it would leave them side by side (".¹²", read as note twelve).
+  if (punctuation && next.length === punctuation.length && parent.children[index + 2]?.type === 'footnoteReference') punctuation = ''
   let space = ''
   if (spaced) {
     space = /\s+$/.exec(before.value)![0]
