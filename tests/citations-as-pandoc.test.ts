@@ -16,6 +16,7 @@ import {buildEdition} from '../src/pipeline.js'
 const references = `references:
 - {id: fenichel1979, type: book, title: Geometric Singular Perturbation Theory, author: [{family: Fenichel, given: Neil}], issued: {date-parts: [[1979]]}, publisher: Springer, publisher-place: New York}
 - {id: smith2000, type: article-journal, title: A Study of Things, author: [{family: Smith, given: John}, {family: Jones, given: Mary}], container-title: Journal of Things, volume: '3', page: 1-20, issued: {date-parts: [[2000]]}}
+- {id: ivanov2003, type: chapter, title: A Chapter, author: [{family: Ivanov, given: Olga}], container-title: A Book of Chapters, editor: [{family: Sánchez, given: Olga}], publisher: Brill, publisher-place: Leiden, page: 245-267, issued: {date-parts: [[2003]]}}
 - {id: brown2010, type: book, title: Many Authors Book, author: [{family: Brown, given: Alice}, {family: Clark, given: Bob}, {family: Davis, given: Carol}, {family: Evans, given: Dan}], issued: {date-parts: [[2010]]}, publisher: Press}
 `
 
@@ -136,8 +137,8 @@ test('a key no work has is told once, at its first citation, with how often it i
   const {file} = await build(unknownKeys, ['apa'])
   const warnings = file.messages.filter((m) => m.ruleId === 'unknown-key')
   assert.deepEqual(warnings.map((m) => [m.reason.split(':')[0], m.line, m.column]), [
-    ['Unknown citation key `fig', 8, 5],
-    ['Unknown citation key `nokey` (cited 2 times)', 10, 26]
+    ['Unknown citation key `fig', 9, 5],
+    ['Unknown citation key `nokey` (cited 2 times)', 11, 26]
   ])
   assert.match(warnings[0]!.reason, /`fig:map` \(cited 6 times\).*pandoc-crossref/)
 })
@@ -146,4 +147,12 @@ test('the prefix and suffix of a key no work has are text', async () => {
   // Unescaped, "<c d" would open a tag and take the key with it.
   const {tree} = await build('Odd [see a <c d & e @nokey, or x > y].\n', ['apa'])
   assert.deepEqual(view(tree, 'apa').text, ['Odd (see a <c d & e nokey?, or x > y).'])
+})
+
+test('the author of a narrative citation is the names alone (citeproc-js leaves the labels of what it suppresses)', async () => {
+  const {tree} = await build('As @ivanov2003 [p. 252] shows, it is so.\n', ['modern-humanities-research-association', 'apa'])
+  const mhra = view(tree, 'modern-humanities-research-association')
+  assert.deepEqual(mhra.text, ['As Olga Ivanov shows, it is so.'])
+  assert.deepEqual(mhra.notes, ['‘A Chapter’, in A Book of Chapters, ed. by Olga Sánchez (Leiden: Brill, 2003), pp. 245–67 (p. 252).'])
+  assert.deepEqual(view(tree, 'apa').text, ['As Ivanov (2003, p. 252) shows, it is so.'])
 })

@@ -320,6 +320,30 @@ function withUnknownKeys(engine: CiteprocEngine, items: CiteItem[], known: Array
   return joinPunctuation(escapeText(layout.layout_prefix) + inner, escapeText(suffix))
 }
 
+/**
+ * The author part of a citation ("Khan"), as citeproc's `author-only` renders it. citeproc-js
+ * leaves there the labels of variables it suppresses, with their affixes (MHRA, a chapter: "Olga
+ * Ivanov and Olga Ibáñez, pp. "); such a rendering, told by the space it ends with, is cut back to
+ * where it parts from the whole citation's, without the punctuation and spaces before that.
+ */
+function authorOnly(engine: CiteprocEngine, input: Record<string, unknown>): string {
+  const author = engine.makeCitationCluster([{...input, 'author-only': true, 'suppress-author': false}])
+  if (!/\s$/.test(author.replace(/<[^>]*>/g, ''))) return author
+  const whole = wrappedItems(engine, [input], [0]).replace(/^<span data-cite-item="0">|<\/span>$/g, '')
+  let common = 0
+  while (common < author.length && author[common] === whole[common]) common++
+  // Back to a place outside tags and references, then without trailing punctuation and spaces.
+  let cut = author.slice(0, common)
+  cut = cut.replace(/<[^>]*$|&[^;]*$/, '').replace(/(?:[\s,;:]|&#160;)+$/, '')
+  // Close what the cut left open.
+  const open: string[] = []
+  for (const match of cut.matchAll(/<(\/?)([a-z]+)[^>]*>/g)) {
+    if (match[1]) open.pop()
+    else open.push(match[2]!)
+  }
+  return cut + open.reverse().map((tag) => `</${tag}>`).join('')
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
@@ -425,7 +449,7 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
       // never "ibid": Pandoc gives it a place of its own in the citation.
       const first = known[0]
       const position = first.input.position === Position.first ? Position.first : Position.subsequent
-      const author = `<span data-cite-item="0">${engine.makeCitationCluster([{...first.input, position, 'author-only': true, 'suppress-author': false}])}</span>`
+      const author = `<span data-cite-item="0">${authorOnly(engine, {...first.input, position})}</span>`
       const {prefix: _prefix, ...withoutPrefix} = first.input
       const restParts = [{index: 0, input: {...withoutPrefix, 'suppress-author': true}}, ...known.slice(1)]
       const rest = render(restParts, citeItems)
