@@ -79,6 +79,10 @@ test('citations inside the author\'s notes: in parentheses, or after the author 
     'As Smith and Jones, “A Study of Things,” 12 writes: yes. Also Fenichel, Geometric Singular Perturbation Theory, 10. Writes.'
   ])
   assert.deepEqual(view(tree, 'modern-humanities-research-association').notes[2], 'As Smith and Jones, p. 12 writes: yes. Also Fenichel, p. 10. Writes.')
+  // A citation that ends with a period takes no second one from the text.
+  const {tree: closing} = await build('Text.[^1] More.[^2]\n\n[^1]: [@brown2010, chap. 2].\n\n[^2]: [@brown2010].\n', ['chicago-fullnote-bibliography', 'apa'])
+  assert.deepEqual(view(closing, 'chicago-fullnote-bibliography').notes, ['Alice Brown et al., Many Authors Book (Press, 2010), chap. 2.', 'Brown et al., Many Authors Book.'])
+  assert.deepEqual(view(closing, 'apa').notes, ['(Brown et al., 2010, Chapter 2).', '(Brown et al., 2010).'])
   // Inside a sentence "ibid." keeps the locale's lower case.
   assert.match(view(tree, 'turabian-fullnote-bibliography').notes[1]!, /^It says so \(ibid\., 4\)\. And/)
 })

@@ -83,13 +83,15 @@ function takePunctuation(occurrence: Occurrence): {space: string; punctuation: s
 
 /**
  * Pandoc prints no period after a citation whose text ends with one (`mvPunct`: "Brown et al."
- * then "." is "Brown et al."): takes the period that follows a narrative citation out of the
- * text, for each style to print after its rendering unless that ends with a period.
+ * then "." is "Brown et al."; "[@key, chap. 2]." opening a note is "..., chap. 2."): when some
+ * style's rendering ends with a period, takes the period that follows the citation out of the
+ * text, for each style to print after its rendering unless that ends with one.
  */
-function takePeriod(occurrence: Occurrence): boolean {
-  const {parent, index, node} = occurrence
+function takePeriod(occurrence: Occurrence, variants: CiteNodeData['variants']): boolean {
+  const {parent, index} = occurrence
   const after = parent?.children[index + 1]
-  if (node.citation.mode !== 'narrative' || after?.type !== 'text' || !after.value.startsWith('.')) return false
+  if (after?.type !== 'text' || !after.value.startsWith('.')) return false
+  if (!variants.some((variant) => endsWithPeriod(variant.inline))) return false
   after.value = after.value.slice(1)
   return true
 }
@@ -264,7 +266,7 @@ export default function remarkRenderCitations(options: Options) {
           for (const variant of variants) if (variant.note !== undefined && taken.punctuation) variant.punctuation = taken.punctuation
         }
       }
-      if (note === undefined && takePeriod(occurrence)) {
+      if (takePeriod(occurrence, variants)) {
         for (const variant of variants) if (!endsWithPeriod(variant.inline)) variant.after = '.'
       }
       const data: CiteNodeData = {
