@@ -160,3 +160,17 @@ test('the author of a narrative citation is the names alone (citeproc-js leaves 
   assert.deepEqual(mhra.notes, ['‘A Chapter’, in A Book of Chapters, ed. by Olga Sánchez (Leiden: Brill, 2003), pp. 245–67 (p. 252).'])
   assert.deepEqual(view(tree, 'apa').text, ['As Ivanov (2003, p. 252) shows, it is so.'])
 })
+
+test('a narrative citation of several works (`@a [see also @b]`): the first one\'s author, then the rest of the citation', async () => {
+  const {renderStyle} = await import('../src/citations/render.js')
+  const {loadStyle} = await import('../src/citations/styles.js')
+  const YAML = (await import('yaml')).default
+  const items = new Map((YAML.parse(references).references as Array<{id: string}>).map((item) => [item.id, item]))
+  const citation = {mode: 'narrative' as const, items: [{key: 'brown2010'}, {key: 'smith2000', prefix: 'see also'}]}
+  const text = (html: string) => html.replace(/<[^>]*>/g, '')
+  const apa = renderStyle({style: loadStyle('apa'), items, citations: [{citation, noteIndex: 0}]}).citations[0]!
+  assert.equal(text(apa.html), 'Brown et al. (2010; see also Smith &#38; Jones, 2000)')
+  const chicago = renderStyle({style: loadStyle('chicago-fullnote-bibliography'), items, citations: [{citation, noteIndex: 1}]}).citations[0]!
+  assert.equal(text(chicago.narrative!.author), 'Alice Brown et al.')
+  assert.equal(text(chicago.html), 'Many Authors Book (Press, 2010); see also John Smith and Mary Jones, “A Study of Things,” Journal of Things 3 (2000): 1–20.')
+})
