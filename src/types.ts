@@ -67,11 +67,30 @@ export interface CiteNodeData {
   id: string
   /** True when the citation stands in the running text (not in an author's note). */
   inBody: boolean
-  /** Keys not found in the bibliography. */
-  missing: string[]
   defaultStyle: string
   /** Renderings grouped by identical output. */
-  variants: Array<{styles: string[]; class: 'note' | 'in-text'; html: string; narrative?: {author: string; rest: string}}>
+  variants: Array<{
+    styles: string[]
+    class: 'note' | 'in-text'
+    /**
+     * citeproc HTML for where the citation was written: the citation (in-text styles, and in the
+     * author's notes), or under note styles in the running text the author of a narrative
+     * citation ('' for others), followed by the note reference.
+     */
+    inline: string
+    /** Under note styles, for a citation in the running text: its note's content. */
+    note?: string
+    /** Under note styles: punctuation printed before the note reference (taken from after it). */
+    punctuation?: string
+    /** Text printed after the citation (in-text styles) or its note reference (note styles). */
+    after?: string
+  }>
+  /**
+   * What was taken out of the text around a citation in the running text that note styles make a
+   * note of (Pandoc puts the note after the punctuation, with no space before it): in-text styles
+   * print the space before and the punctuation after the citation.
+   */
+  around?: {space: string; punctuation: string; quote?: string}
 }
 
 declare module 'vfile' {

@@ -60,9 +60,14 @@ test('under a note style, body citations become notes numbered with the author\'
   assert.equal(notes.length, 4)
   const shown = (li: (typeof notes)[number]) => toString(selectAll('.cite-variant', li).find((v) => String(v.properties.dataStyles).includes('chicago'))!)
   assert.match(shown(notes[0]!), /^Jane Doe, A Book \(P, 2020\), 4\.$/)
-  assert.match(toString(notes[1]!), /author’s own note/)
+  // A citation inside the author's note is set in parentheses, without its period (Pandoc).
+  assert.equal(shown(notes[1]!), ' (Rick Roe, Another Book (Q, 2019))')
+  assert.match(toString(notes[1]!), /author’s own note, citing  \(Rick Roe/)
   assert.equal(shown(notes[2]!), 'Doe, A Book, 4.')
-  assert.match(shown(notes[3]!), /Roe, Another Book.*9\./)
+  // Narrative: the author stays in the text, the rest of the citation is the note (Pandoc).
+  assert.equal(shown(notes[3]!), 'Another Book, 9.')
+  const narrative = selectAll('p span.citation', tree)[2]!
+  assert.equal(toString(selectAll('.cite-variant', narrative).find((v) => String(v.properties.dataStyles) === 'chicago-fullnote-bibliography')!).replace(/\d+$/, ''), 'Roe')
   // The generated notes carry both numberings; the author's note is 1 in APA's.
   assert.equal(notes[1]!.properties.dataNText, '1')
   assert.equal(notes[1]!.properties.dataNNote, '2')

@@ -28,3 +28,18 @@ test('under a note style, a note in between breaks ibid; near-note follows the d
   assert.equal(positions[1]![0]!.nearNote, true)
   assert.equal(positions[2]![0]!.nearNote, false)
 })
+
+test('under a note style, a note that cites two works gives the next citation no ibid (Pandoc)', () => {
+  // Note 1 cites b, then a; note 2 cites a: not "ibid" (which work would it be?), but note 3 after
+  // note 2, which cites a alone, is; two citations of the same work in one note keep it.
+  const positions = computePositions(
+    [cite(1, {key: 'b'}), cite(1, {key: 'a'}), cite(2, {key: 'a'}), cite(3, {key: 'a'}), cite(4, {key: 'a'}), cite(4, {key: 'a', locator: '3'})],
+    {nearNoteDistance: 5, noteStyle: true}
+  )
+  assert.deepEqual(positions.map((p) => p[0]!.position), [
+    Position.first, Position.first, Position.subsequent, Position.ibid, Position.ibid, Position.ibidWithLocator
+  ])
+  // In-text styles number no notes: the rule does not apply.
+  const inText = computePositions([cite(0, {key: 'b'}), cite(0, {key: 'a'}), cite(0, {key: 'a'})], {nearNoteDistance: 5, noteStyle: false})
+  assert.equal(inText[2]![0]!.position, Position.ibid)
+})

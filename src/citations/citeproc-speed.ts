@@ -2,6 +2,13 @@
  * Faster paths through hot spots of citeproc-js 2.4 (issue 8), each returning exactly what
  * citeproc's own code returns; where a shortcut cannot be sure, citeproc's code runs.
  *
+ * They reach into citeproc's internals, so they are installed only on the citeproc-js they were
+ * proven on (`provenOn`: the version the engine reports, `CSL.PROCESSOR_VERSION`, and the npm
+ * package's); on any other version citeproc runs as it is, silently (same output, more time).
+ * `ESSAY_EDITION_CITEPROC_SHORTCUTS=0` leaves them out too. The proof is
+ * tests/citeproc-speed.test.ts: the bench corpora, the default essay and the Pandoc fixture in
+ * the nine styles, rendered with and without them, byte for byte the same.
+ *
  * 1. Case conversion. `CSL.toLocaleLowerCase` calls `str.toLocaleLowerCase(langArray)`, which
  *    canonicalises the locale list on every call (~7% of a render). V8 converts case by locale
  *    only when the first locale's language is az, el, lt or tr, and otherwise exactly as
@@ -92,8 +99,35 @@ interface Citeproc {
 
 // The citeproc instance citation-js uses (resolved from @citation-js/plugin-csl).
 const requireHere = createRequire(import.meta.url)
-const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
+const requireCiteproc = createRequire(requireHere.resolve('@citation-js/plugin-csl'))
 const done = Symbol.for('essay-edition.citeproc-speed')
+
+/** The citeproc-js the shortcuts were proven on (tests/citeproc-speed.test.ts). */
+export const provenOn = {processor: '1.4.61', package: '2.4.63'} as const
+
+export interface CiteprocVersion {
+  /** What the engine reports (`CSL.PROCESSOR_VERSION`). */
+  processor: unknown
+  /** The npm package's `version`. */
+  package: unknown
+}
+
+/** The version of the citeproc-js citation-js uses. */
+export function citeprocVersion(): CiteprocVersion {
+  const CSL = requireCiteproc('citeproc') as {PROCESSOR_VERSION?: unknown}
+  let pkg: unknown
+  try {
+    pkg = (requireCiteproc('citeproc/package.json') as {version?: unknown}).version
+  } catch {
+    pkg = undefined
+  }
+  return {processor: CSL.PROCESSOR_VERSION, package: pkg}
+}
+
+/** Whether the shortcuts may be installed on this version: only on the one they were proven on. */
+export function shortcutsProvenFor(version: CiteprocVersion): boolean {
+  return version.processor === provenOn.processor && version.package === provenOn.package
+}
 
 /** Languages whose case conversion V8 does by locale (the rest convert as toLowerCase does). */
 const localeCased = /^(?:az|el|lt|tr)$/i
@@ -145,8 +179,17 @@ class Memo4<T> {
 
 const isStringOrUndefined = (value: unknown): boolean => value === undefined || typeof value === 'string'
 
-export function speedUpCiteproc(): void {
-  if (CSL[done]) return
+/**
+ * Install the shortcuts on citeproc-js (`target`: the citeproc module and its package version;
+ * default: the one citation-js uses), once, if it is the version they were proven on and
+ * `ESSAY_EDITION_CITEPROC_SHORTCUTS` is not `0`. Returns whether they are in place.
+ */
+export function speedUpCiteproc(target?: {CSL: unknown; packageVersion: unknown}, env: NodeJS.ProcessEnv = process.env): boolean {
+  const CSL = (target ? target.CSL : requireCiteproc('citeproc')) as Citeproc
+  if (CSL[done]) return true
+  if (env.ESSAY_EDITION_CITEPROC_SHORTCUTS === '0') return false
+  const version = target ? {processor: (CSL as {PROCESSOR_VERSION?: unknown}).PROCESSOR_VERSION, package: target.packageVersion} : citeprocVersion()
+  if (!shortcutsProvenFor(version)) return false
   CSL[done] = true
 
   const lower = CSL.toLocaleLowerCase
@@ -341,4 +384,5 @@ export function speedUpCiteproc(): void {
       return known !== undefined ? known : remember(memo, text, format.call(this, state, text))
     } as TextCase
   }
+  return true
 }

@@ -24,7 +24,9 @@ export interface ItemPosition {
 /**
  * Positions for every item of every citation, in the order given.
  * `noteStyle` is true for note styles: there "ibid" also needs the previous citation to stand in
- * the same or the immediately preceding note, as the Chicago manual has it.
+ * the same or the immediately preceding note, as the Chicago manual has it, and that note to cite
+ * no other work (Pandoc's citeproc: two works cited in one note leave it unclear what "ibid"
+ * refers to).
  */
 export function computePositions(
   citations: PositionInput[],
@@ -32,6 +34,8 @@ export function computePositions(
 ): ItemPosition[][] {
   const firstNote = new Map<string, number>()
   const lastNote = new Map<string, number>()
+  /** The works cited in each note so far. */
+  const worksInNote = new Map<number, Set<string>>()
   let previous: PositionInput | undefined
   const result: ItemPosition[][] = []
   for (const citation of citations) {
@@ -46,7 +50,8 @@ export function computePositions(
           before = citation.items[index - 1]
         } else if (previous && previous.items.length === 1) {
           const adjacent = !options.noteStyle || citation.noteIndex - previous.noteIndex <= 1
-          if (adjacent) before = previous.items[0]
+          const alone = !options.noteStyle || previous.noteIndex === 0 || (worksInNote.get(previous.noteIndex)?.size ?? 0) <= 1
+          if (adjacent && alone) before = previous.items[0]
         }
         if (before && before.key === item.key) {
           if (!item.locator && !before.locator) position = Position.ibid
@@ -60,6 +65,11 @@ export function computePositions(
       const nearNote = last !== undefined && citation.noteIndex > 0 && citation.noteIndex - last <= options.nearNoteDistance
       if (!seen) firstNote.set(item.key, citation.noteIndex)
       lastNote.set(item.key, citation.noteIndex)
+      if (citation.noteIndex > 0) {
+        let works = worksInNote.get(citation.noteIndex)
+        if (!works) worksInNote.set(citation.noteIndex, (works = new Set()))
+        works.add(item.key)
+      }
       positions.push({position, nearNote, firstReferenceNoteNumber: firstNote.get(item.key)!})
     })
     result.push(positions)

@@ -12,12 +12,13 @@
  */
 import {createRequire} from 'node:module'
 import crypto from 'node:crypto'
-import {computePositions} from './positions.js'
+import {computePositions, Position} from './positions.js'
 import {readLocale, type CslStyle} from './styles.js'
 import type {Citation, CiteItem} from './types.js'
 import {speedUpCiteproc} from './citeproc-speed.js'
 import {installCiteprocRules} from '../bibliography/citeproc-rules.js'
 import {markMathInRendered, mathForCiteproc} from '../bibliography/math.js'
+import {dropLeadingPunctuation} from './note-layout.js'
 
 const require = createRequire(import.meta.url)
 const core = require('@citation-js/core') as {plugins: {config: {get(name: string): CslPluginConfig}}}
@@ -39,9 +40,15 @@ interface CslPluginConfig {
 interface CiteprocEngine {
   opt: {development_extensions: Record<string, boolean>}
   sys: {wrapCitationEntry?: (html: string, id: string) => string; retrieveItem(id: string): CslItem}
+  /** The style's citation layout: its affixes and delimiter, as written in the style. */
+  citation: {opt: {layout_prefix: string; layout_suffix: string; layout_delimiter: string}}
+  /** The style's citation sort (no tokens: citations keep the author's order). */
+  citation_sort: {tokens: unknown[]}
   updateItems(ids: string[]): void
   makeCitationCluster(items: Array<Record<string, unknown>>): string
   makeBibliography(): false | [BibliographyMeta, string[]]
+  setSuppressTrailingPunctuation(suppress: boolean): void
+  getTerm(term: string): string | undefined
 }
 interface BibliographyMeta {
   entry_ids: string[][]
@@ -62,13 +69,23 @@ export interface CslItem {
 export interface PlacedCitation {
   citation: Citation
   noteIndex: number
+  /**
+   * Note styles: the citation stands inside the author's own note, within its sentence (not
+   * opening it), where Pandoc sets it in parentheses or after its author without the final
+   * period: it is rendered without the layout's closing period (unless `keepPeriod`) and a
+   * leading "Ibid." in lower case.
+   */
+  midNote?: {keepPeriod: boolean}
 }
 
 export interface RenderOptions {
   style: CslStyle
   /** All items that may be cited or listed. */
   items: Map<string, CslItem>
-  /** The citations, in document order, with only known keys. */
+  /**
+   * The citations, in document order. A key that no item has is printed as Pandoc prints it: the
+   * key and `?`, in bold, in the style's citation layout (`(fig:map?)` under APA).
+   */
   citations: PlacedCitation[]
   /** Keys to list besides the cited ones (`nocite`), in order. */
   nocite?: string[]
@@ -79,9 +96,16 @@ export interface RenderOptions {
 }
 
 export interface RenderedCitation {
-  /** The citation as the style prints it (narrative ones under in-text styles: author and rest). */
+  /**
+   * The citation as the style prints it: under in-text styles what stands in the text (narrative:
+   * author and rest), under note styles what its note holds (narrative: the rest, without the
+   * author), starting at its first word as Pandoc's notes do.
+   */
   html: string
-  /** Narrative citations: the author part alone ("Khan") and, under in-text styles, the rest ("(2021)"). */
+  /**
+   * Narrative citations of a known work: the author alone ("Khan"), and the rest ("(2021)" under
+   * in-text styles; under note styles the note's text, as `html`, which may be empty).
+   */
   narrative?: {author: string; rest: string}
 }
 
@@ -161,11 +185,11 @@ function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<st
  * "…, and elsewhere." + "." once the affixes are added. Neither rendering can be derived from
  * the other without running citeproc's getCitationCluster again.
  */
-function markItems(engine: CiteprocEngine, plain: string, input: Array<Record<string, unknown>>): string {
-  if (input.length === 1) return `<span data-cite-item="0">${plain}</span>`
+function markItems(engine: CiteprocEngine, plain: string, input: Array<Record<string, unknown>>, indexes: number[]): string {
+  if (input.length === 1) return `<span data-cite-item="${indexes[0]}">${plain}</span>`
   const indexById = new Map<string, number>()
   input.forEach((item, index) => {
-    if (!indexById.has(String(item.id))) indexById.set(String(item.id), index)
+    if (!indexById.has(String(item.id))) indexById.set(String(item.id), indexes[index]!)
   })
   engine.opt.development_extensions.apply_citation_wrapper = true
   engine.sys.wrapCitationEntry = (html, id) =>
@@ -182,8 +206,153 @@ function markItems(engine: CiteprocEngine, plain: string, input: Array<Record<st
     return plain.slice(0, at) + wrapped + plain.slice(at + inner.length)
   }
   // Could not align (collapsed numeric ranges and the like): the whole citation links to the first work.
-  return `<span data-cite-item="0">${plain}</span>`
+  return `<span data-cite-item="${indexes[0]}">${plain}</span>`
 }
+
+/** The items' part of a cluster, each in its `<span data-cite-item>`, without the layout's affixes. */
+function wrappedItems(engine: CiteprocEngine, input: Array<Record<string, unknown>>, indexes: number[]): string {
+  engine.opt.development_extensions.apply_citation_wrapper = true
+  engine.sys.wrapCitationEntry = (html, id) => {
+    const at = input.findIndex((item) => String(item.id) === id)
+    return at >= 0 ? `<span data-cite-item="${indexes[at]}">${html}</span>` : html
+  }
+  try {
+    return engine.makeCitationCluster(input.map((item) => ({...item})))
+  } finally {
+    engine.opt.development_extensions.apply_citation_wrapper = false
+  }
+}
+
+const escapeText = (text: string) => text.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')
+
+/** The inline markup citeproc reads in a prefix or suffix; anything else there is text. */
+const affixMarkup = /<\/?(?:i|b|sup|sub|span(?: class="nocase"| style="font-variant:\s*small-caps;?")?)>/g
+
+/** A prefix or suffix as HTML, as citeproc would print it: its markup kept, the rest escaped. */
+function affixHtml(affix: string): string {
+  let out = ''
+  let last = 0
+  for (const match of affix.matchAll(affixMarkup)) {
+    out += escapeText(affix.slice(last, match.index)) + match[0]
+    last = match.index! + match[0].length
+  }
+  return out + escapeText(affix.slice(last))
+}
+
+/** What Pandoc prints for a key no work has: the key and "?", in bold, with the item's prefix and suffix. */
+function unknownItem(item: CiteItem): string {
+  const key = `<span class="citation-missing" title="Unknown citation key">${escapeText(item.key)}?</span>`
+  return `${item.prefix ? `${affixHtml(item.prefix)} ` : ''}${key}${item.suffix ? affixHtml(item.suffix) : ''}`
+}
+
+/**
+ * Join two pieces of a citation as citeproc joins them (its punctuation rules, the cases that can
+ * meet here): "?" or "!" followed by "." keeps the first; a doubled "." ";" "," keeps one.
+ */
+function joinPunctuation(left: string, right: string): string {
+  const last = left.replace(/<[^>]*>/g, '').slice(-1)
+  const opening = /^(?:<[^>]*>)*/.exec(right)![0]
+  const first = right.charAt(opening.length)
+  const keepFirst = (('?!:;'.includes(last) && first === '.') || (last === first && '.;,:'.includes(last))) && last !== ''
+  return keepFirst ? left + opening + right.slice(opening.length + 1) : left + right
+}
+
+/** The top-level `<span data-cite-item>` elements of wrapped items: their index and extent. */
+function itemSpans(wrapped: string): Array<{index: number; start: number; end: number}> {
+  const spans: Array<{index: number; start: number; end: number}> = []
+  let depth = 0
+  let open: {index: number; start: number} | undefined
+  for (const match of wrapped.matchAll(/<span\b[^>]*>|<\/span>/g)) {
+    if (match[0] === '</span>') {
+      depth--
+      if (depth === 0 && open) {
+        spans.push({...open, end: match.index! + match[0].length})
+        open = undefined
+      }
+      continue
+    }
+    if (depth === 0) {
+      const item = /^<span data-cite-item="(\d+)">$/.exec(match[0])
+      if (item) open = {index: Number(item[1]), start: match.index!}
+    }
+    depth++
+  }
+  return spans
+}
+
+/**
+ * A citation holding keys no work has: the known works as citeproc renders them, the unknown keys
+ * where Pandoc puts them (in the author's order, or after the known works when the style sorts
+ * its citations), joined by the layout's delimiter inside its affixes.
+ */
+function withUnknownKeys(engine: CiteprocEngine, items: CiteItem[], known: Array<{input: Record<string, unknown>; index: number}>, withoutPeriod: boolean): string {
+  const layout = engine.citation.opt
+  const delimiter = escapeText(layout.layout_delimiter)
+  const unknown = (index: number) => !known.some((k) => k.index === index)
+  let inner = ''
+  const add = (piece: string, separator = delimiter) => {
+    inner = inner ? joinPunctuation(joinPunctuation(inner, separator), piece) : piece
+  }
+  if (known.length > 0) {
+    const wrapped = wrappedItems(engine, known.map((k) => k.input), known.map((k) => k.index))
+    const spans = itemSpans(wrapped)
+    const inOrder = engine.citation_sort.tokens.length === 0 && spans.length === known.length && spans.every((span, at) => span.index === known[at]!.index)
+    if (!inOrder) {
+      // Sorted (or collapsed past telling apart): the known works, then the unknown keys.
+      add(wrapped)
+      items.forEach((item, index) => unknown(index) && add(unknownItem(item)))
+    } else {
+      // In the author's order: between two works that follow each other, citeproc's own separator.
+      let previous: number | undefined
+      items.forEach((item, index) => {
+        if (unknown(index)) {
+          add(unknownItem(item))
+          previous = undefined
+          return
+        }
+        const at = spans.findIndex((span) => span.index === index)
+        const span = spans[at]!
+        if (previous !== undefined && previous === at - 1) inner += wrapped.slice(spans[previous]!.end, span.start) + wrapped.slice(span.start, span.end)
+        else add(wrapped.slice(at === 0 ? 0 : span.start, at === spans.length - 1 ? wrapped.length : span.end))
+        previous = at
+      })
+    }
+  } else {
+    items.forEach((item) => add(unknownItem(item)))
+  }
+  const suffix = withoutPeriod && layout.layout_suffix === '.' ? '' : layout.layout_suffix
+  return joinPunctuation(escapeText(layout.layout_prefix) + inner, escapeText(suffix))
+}
+
+/**
+ * The author part of a citation ("Khan"), as citeproc's `author-only` renders it. citeproc-js
+ * leaves there the labels of variables it suppresses, with their affixes (MHRA, a chapter: "Olga
+ * Ivanov and Olga Ibáñez, pp. "); such a rendering, told by the space it ends with, is cut back to
+ * where it parts from the whole citation's, without the punctuation and spaces before that.
+ */
+function authorOnly(engine: CiteprocEngine, input: Record<string, unknown>): string {
+  const author = engine.makeCitationCluster([{...input, 'author-only': true, 'suppress-author': false}])
+  if (!/\s$/.test(author.replace(/<[^>]*>/g, ''))) return author
+  const whole = wrappedItems(engine, [input], [0]).replace(/^<span data-cite-item="0">|<\/span>$/g, '')
+  let common = 0
+  while (common < author.length && author[common] === whole[common]) common++
+  // Back to a place outside tags and references, then without trailing punctuation and spaces.
+  let cut = author.slice(0, common)
+  cut = cut.replace(/<[^>]*$|&[^;]*$/, '').replace(/(?:[\s,;:]|&#160;)+$/, '')
+  // Close what the cut left open.
+  const open: string[] = []
+  for (const match of cut.matchAll(/<(\/?)([a-z]+)[^>]*>/g)) {
+    if (match[1]) open.pop()
+    else open.push(match[2]!)
+  }
+  return cut + open.reverse().map((tag) => `</${tag}>`).join('')
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+const noPrinted = /\[NO_PRINTED_FORM\]|\[CSL STYLE ERROR[^\]]*\]/g
 
 /** Remove the item markers (and only them) from wrapped output. */
 function stripMarkers(html: string): string {
@@ -234,29 +403,67 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
     citations.map((placed) => ({noteIndex: placed.noteIndex, items: placed.citation.items})),
     {nearNoteDistance: style.nearNoteDistance, noteStyle: style.class === 'note'}
   )
+  const noteStyle = style.class === 'note'
+  // citeproc-js capitalizes a term that opens a citation ("Ibid."); inside a sentence it is the
+  // locale's own form ("ibid."), as Pandoc prints it.
+  const ibid = noteStyle ? engine.getTerm('ibid') : undefined
+  const ibidAtStart = ibid && /^\p{Ll}/u.test(ibid) ? new RegExp(`^((?:<[^>]*>)*)${escapeRegExp(ibid.charAt(0).toUpperCase() + ibid.slice(1))}`) : undefined
+  /** A cluster as the note (or the text) shows it, without citeproc's markers for what is not there. */
+  const cluster = (input: Array<Record<string, unknown>>, withoutPeriod: boolean): string => {
+    if (!withoutPeriod || !engine.citation.opt.layout_suffix.startsWith('.')) return engine.makeCitationCluster(input.map((item) => ({...item})))
+    engine.setSuppressTrailingPunctuation(true)
+    try {
+      return engine.makeCitationCluster(input.map((item) => ({...item})))
+    } finally {
+      engine.setSuppressTrailingPunctuation(false)
+    }
+  }
   const rendered: RenderedCitation[] = citations.map((placed, index) => {
-    const input = placed.citation.items.map((item, i) => {
+    const {items: citeItems, mode} = placed.citation
+    const known: Array<{input: Record<string, unknown>; index: number}> = []
+    citeItems.forEach((item, i) => {
+      if (!items.has(item.key)) return
       const pos = positions[index]![i]!
-      return citeprocItem(item, {
-        position: pos.position,
-        'near-note': pos.nearNote,
-        'first-reference-note-number': pos.firstReferenceNoteNumber,
-        noteIndex: placed.noteIndex
+      known.push({
+        index: i,
+        input: citeprocItem(item, {
+          position: pos.position,
+          'near-note': pos.nearNote,
+          'first-reference-note-number': pos.firstReferenceNoteNumber,
+          noteIndex: placed.noteIndex
+        })
       })
     })
-    if (placed.citation.mode === 'narrative') {
-      // "Khan (2021)": the author in the text, then under an in-text style the rest beside it, or
-      // under a note style the whole citation in its note. Only what will be shown is rendered.
-      const author = `<span data-cite-item="0">${engine.makeCitationCluster([{...input[0], 'author-only': true, 'suppress-author': false}])}</span>`
-      if (style.class === 'note') {
-        const full = engine.makeCitationCluster(input.map((item) => ({...item})))
-        return {html: markItems(engine, full, input), narrative: {author, rest: ''}}
+    const midNote = noteStyle ? placed.midNote : undefined
+    const withoutPeriod = midNote !== undefined && !midNote.keepPeriod
+    /** Under note styles, the text of a note starts at its first word (Pandoc's notes). */
+    const asNote = (html: string): string => {
+      if (!noteStyle) return html
+      let text = dropLeadingPunctuation(html.replace(noPrinted, ''))
+      if (midNote && ibidAtStart) text = text.replace(ibidAtStart, `$1${ibid}`)
+      return text
+    }
+    const render = (parts: Array<{input: Record<string, unknown>; index: number}>, all: CiteItem[]): string => {
+      if (parts.length < all.length) return withUnknownKeys(engine, all, parts, withoutPeriod)
+      return markItems(engine, cluster(parts.map((p) => p.input), withoutPeriod), parts.map((p) => p.input), parts.map((p) => p.index))
+    }
+    if (mode === 'narrative' && known[0]?.index === 0) {
+      // "Khan (2021)": the author in the text, and beside it (in-text styles) or in its note (note
+      // styles) the rest of the citation without the author, as Pandoc has it. The author is
+      // never "ibid": Pandoc gives it a place of its own in the citation.
+      const first = known[0]
+      const position = first.input.position === Position.first ? Position.first : Position.subsequent
+      const author = `<span data-cite-item="0">${authorOnly(engine, {...first.input, position})}</span>`
+      const {prefix: _prefix, ...withoutPrefix} = first.input
+      const restParts = [{index: 0, input: {...withoutPrefix, 'suppress-author': true}}, ...known.slice(1)]
+      const rest = render(restParts, citeItems)
+      if (noteStyle) {
+        const note = asNote(rest)
+        return {html: note, narrative: {author, rest: note}}
       }
-      const rest = `<span data-cite-item="0">${engine.makeCitationCluster([{...input[0], 'suppress-author': true}])}</span>`
       return {html: `${author} ${rest}`, narrative: {author, rest}}
     }
-    const plain = engine.makeCitationCluster(input.map((item) => ({...item})))
-    return {html: markItems(engine, plain, input)}
+    return {html: asNote(render(known, citeItems))}
   })
 
   const bib = engine.makeBibliography()

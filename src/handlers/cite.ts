@@ -44,41 +44,47 @@ function variantSpan(styles: string[], defaultStyle: string, children: ElementCo
   return el('span', {className: ['cite-variant'], dataStyles: styles.join(' '), hidden: !styles.includes(defaultStyle)}, children)
 }
 
-export function cite(state: State, node: CiteNode): Element {
+export function cite(state: State, node: CiteNode): Element | ElementContent[] {
   const data = node.data?.cite as CiteNodeData | undefined
   const keys = node.citation.items.map((item) => item.key)
   const children: ElementContent[] = []
+  const inTextStyles = data ? data.variants.filter((variant) => variant.note === undefined).flatMap((variant) => variant.styles) : []
   if (data) {
-    const noteVariants = data.variants.filter((variant) => variant.class === 'note')
+    const noteVariants = data.variants.filter((variant) => variant.note !== undefined)
     for (const variant of data.variants) {
-      if (variant.class === 'note' && data.inBody) continue
-      const content = variant.narrative && node.citation.mode === 'narrative' && variant.class === 'in-text'
-        ? [...citationHtmlToHast(variant.narrative.author, keys), ...(variant.narrative.rest ? [{type: 'text' as const, value: ' '}, ...citationHtmlToHast(variant.narrative.rest, keys)] : [])]
-        : citationHtmlToHast(variant.html, keys)
-      children.push(variantSpan(variant.styles, data.defaultStyle, content))
+      if (variant.note !== undefined) continue
+      children.push(variantSpan(variant.styles, data.defaultStyle, [...citationHtmlToHast(variant.inline, keys), ...(variant.after ? [text(variant.after)] : [])]))
     }
-    if (data.inBody && noteVariants.length > 0) {
+    if (noteVariants.length > 0) {
+      // Under note styles, in the running text: the author of a narrative citation, or the
+      // punctuation that followed a bracketed one, then the reference to the note that holds the
+      // rest (Pandoc: "Fenichel¹ shows", "a claim.¹", "as Brown et al. show¹.", "Brown et al.¹").
       const allNoteStyles = noteVariants.flatMap((variant) => variant.styles)
       const inner: ElementContent[] = []
-      if (node.citation.mode === 'narrative') {
-        for (const variant of noteVariants) {
-          if (variant.narrative) inner.push(variantSpan(variant.styles, data.defaultStyle, [...citationHtmlToHast(variant.narrative.author, keys), {type: 'text', value: ' '}]))
-        }
+      for (const variant of noteVariants) {
+        const shown = [...(variant.inline ? citationHtmlToHast(variant.inline, keys) : []), ...(variant.punctuation ? [text(variant.punctuation)] : [])]
+        if (shown.length > 0) inner.push(variantSpan(variant.styles, data.defaultStyle, shown))
       }
       inner.push(el('a', {dataNoteRef: data.id, dataNoteGenerated: ''}, []))
       inner.push(
         el('span', {dataNoteDef: data.id, dataNoteGenerated: '', hidden: true},
-          noteVariants.map((variant) => variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.html, keys))))
+          noteVariants.map((variant) => variantSpan(variant.styles, data.defaultStyle, citationHtmlToHast(variant.note!, keys))))
       )
+      for (const variant of noteVariants) if (variant.after) inner.push(variantSpan(variant.styles, data.defaultStyle, [text(variant.after)]))
       children.push(variantSpan(allNoteStyles, data.defaultStyle, inner))
-    }
-    for (const key of data.missing) {
-      children.push(el('span', {className: ['citation-missing'], title: `Unknown citation key: ${key}`}, [{type: 'text', value: `?${key}`}]))
     }
   } else {
     children.push({type: 'text', value: keys.map((key) => `@${key}`).join('; ')})
   }
   const result = el('span', {className: ['citation'], dataCiteId: data?.id, dataKeys: keys.join(' ')}, children)
   state.patch(node, result)
-  return result
+  const around = data?.around
+  if (!around || inTextStyles.length === 0) return result
+  // What note styles took out of the text around the citation, printed back for in-text styles.
+  const aside = (value: string): ElementContent[] => (value ? [el('span', {dataStyles: inTextStyles.join(' '), hidden: !inTextStyles.includes(data.defaultStyle)}, [text(value)])] : [])
+  return [...aside((around.quote ?? '') + around.space), result, ...aside(around.punctuation)]
+}
+
+function text(value: string): ElementContent {
+  return {type: 'text', value}
 }
