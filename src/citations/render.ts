@@ -19,6 +19,7 @@ import {speedUpCiteproc} from './citeproc-speed.js'
 import {installCiteprocRules} from '../bibliography/citeproc-rules.js'
 import {markMathInRendered, mathForCiteproc} from '../bibliography/math.js'
 import {dropLeadingPunctuation} from './note-layout.js'
+import {orderedCluster} from './cluster-sort.js'
 
 const require = createRequire(import.meta.url)
 const core = require('@citation-js/core') as {plugins: {config: {get(name: string): CslPluginConfig}}}
@@ -158,8 +159,17 @@ function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined):
   }
   engine.opt.development_extensions.wrap_url_and_doi = true
   engine.opt.development_extensions.apply_citation_wrapper = false
+  // The works of a cluster in Pandoc's order (sorted within groups that affixes bound); citation-js
+  // caches engines, so this is done once an engine.
+  const held = engine as CiteprocEngine & {[pandocOrder]?: boolean}
+  if (!held[pandocOrder]) {
+    const make = engine.makeCitationCluster.bind(engine)
+    engine.makeCitationCluster = (input) => orderedCluster(engine as never, input, make)
+    held[pandocOrder] = true
+  }
   return engine
 }
+const pandocOrder = Symbol('essay-edition.pandoc-order')
 
 function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {id: item.key, ...extra}
