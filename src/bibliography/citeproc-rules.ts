@@ -1,5 +1,5 @@
 /**
- * Two rules of Pandoc's citeproc that citeproc-js lacks, for data as Pandoc reads it. Each wraps
+ * Rules of Pandoc's citeproc that citeproc-js lacks or gets wrong, for data as Pandoc reads it. Each wraps
  * one function of citeproc-js and is installed only on the citeproc-js it was written for
  * (`provenOn`); elsewhere citeproc-js runs as it is.
  *
@@ -17,11 +17,22 @@
  *    "2.4" and "v2.1.3" are not numbers, and prints "(2.4)"; its own code for version (a last
  *    digit) is never reached. Pandoc's citeproc takes them as numeric. `@is-numeric` is wrapped to
  *    test "version" by its last character, as citeproc-js's code meant to.
+ * 3. A subsequent author is the same list of names, not the same names shown. MLA's "---" and
+ *    Chicago's "———" stand for the same authors as the entry before (MLA Handbook 9, 5.125; CMOS
+ *    17, 14.67), and Pandoc's citeproc compares the whole lists. citeproc-js compares the names it
+ *    rendered, after the et-al rule shortened them, so in MLA (et al. from three names)
+ *    "Kruschke, John K., et al." after "Kruschke, John K." became "---", and so did "Kruschke, John
+ *    K." after that. `NameOutput.prototype.outputNames` is wrapped: when the list was shortened,
+ *    the names not shown are added, as one last entry, to the names the comparison reads
+ *    (`state.tmp.rendered_name`; it is never printed). Lists shown whole compare as before.
  */
 import {createRequire} from 'node:module'
 import {others} from './names.js'
 
 interface NameOutput {
+  state: {tmp: {area?: string; rendered_name?: unknown}}
+  variables: string[]
+  Item: Record<string, unknown>
   etal_use_last?: boolean
   etal_spec: Record<string, object>
   'et-al': {single: unknown; multiple: unknown}
@@ -30,6 +41,7 @@ interface NameOutput {
   institutions: Record<string, unknown[]>
 }
 interface NameOutputPrototype {
+  outputNames(this: NameOutput): unknown
   _imposeNameConstraints(this: NameOutput, lst: Record<string, unknown[]>, count: Record<string, number>, key: string, pos: number): unknown
   _setEtAlParameter(this: NameOutput, type: string, v: string, j?: number): unknown
   joinPersons(this: NameOutput, blobs: unknown[], pos: string, j?: number, tokenname?: string): unknown
@@ -41,10 +53,12 @@ interface Citeproc {
   Attributes?: Record<string, AttributeHandler>
   [installed]?: boolean
   [versionInstalled]?: boolean
+  [wholeListInstalled]?: boolean
 }
 
 const installed = Symbol.for('essay-edition.citeproc-others')
 const versionInstalled = Symbol.for('essay-edition.citeproc-version')
+const wholeListInstalled = Symbol.for('essay-edition.citeproc-whole-list')
 const requireHere = createRequire(import.meta.url)
 const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
 
@@ -129,8 +143,40 @@ export function versionEndingInDigitIsNumeric(): boolean {
   return true
 }
 
-/** Install both rules (see the module's doc). */
+const nameKey = (name: unknown): string => {
+  if (!name || typeof name !== 'object') return String(name)
+  const {family, given, literal, 'non-dropping-particle': particle, 'dropping-particle': dropping, suffix} = name as Record<string, unknown>
+  return [literal, dropping, particle, family, given, suffix].map((part) => (typeof part === 'string' ? part : '')).join('\u0001')
+}
+
+/** Install rule 3; true when it is in place. */
+export function subsequentAuthorIsTheWholeList(): boolean {
+  if (CSL[wholeListInstalled]) return true
+  const prototype = CSL.NameOutput?.prototype
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof prototype?.outputNames !== 'function') return false
+  const outputNames = prototype.outputNames
+  prototype.outputNames = function () {
+    // outputNames empties `variables` when it is done.
+    const variables = [...(this.variables ?? [])]
+    const result = outputNames.call(this)
+    const rendered = this.state.tmp.rendered_name
+    if (this.state.tmp.area !== 'bibliography' || !Array.isArray(rendered) || rendered.length === 0) return result
+    const all: unknown[] = []
+    for (const variable of variables) {
+      const names = this.Item[variable]
+      if (Array.isArray(names)) all.push(...names)
+    }
+    // Shortened (et al., or a list ending in `others`): the comparison sees every name.
+    if (all.length > rendered.length) rendered.push('\u0000' + all.map(nameKey).join('\u0002'))
+    return result
+  }
+  CSL[wholeListInstalled] = true
+  return true
+}
+
+/** Install the rules (see the module's doc). */
 export function installCiteprocRules(): void {
   endListsAtOthers()
   versionEndingInDigitIsNumeric()
+  subsequentAuthorIsTheWholeList()
 }
