@@ -41,3 +41,29 @@ test('subsequent author: lists shown whole compare as before (Chicago, APA uncha
   const chicago = entries(items, 'chicago-fullnote-bibliography').map((entry) => entry.split('“')[0]!.trim())
   assert.deepEqual(chicago, ['Kruschke, John K.', '———.', 'Kruschke, John K., and Torrin M. Liddell.', '———.'])
 })
+
+const chicagoTitle = (title: string, type = 'article-journal') =>
+  entries([{id: 't', type, title, author: [kruschke], 'container-title': 'J', issued: {'date-parts': [[2020]]}}], 'chicago-fullnote-bibliography')[0]!.split(/[“”]/)[1]!.replace(/[.,]$/, '')
+
+test('title case: a word written directly after a period inside a word keeps its case (Pandoc\'s citeproc)', () => {
+  assert.equal(chicagoTitle('Minibatch.jl'), 'Minibatch.jl')
+  assert.equal(chicagoTitle('a tour of arXiv.org and underscore.js'), 'A Tour of arXiv.org and Underscore.js')
+  assert.equal(chicagoTitle('planet dump retrieved from https://planet.osm.org'), 'Planet Dump Retrieved from Https://Planet.osm.org')
+  // After a period and a space, a word is capitalised as before.
+  assert.equal(chicagoTitle('results of geophys. res. inside'), 'Results of Geophys. Res. Inside')
+})
+
+test('title case: the first element of a hyphenated compound is capitalised, a small word too (CMOS 8.161)', () => {
+  assert.equal(chicagoTitle('agreement between off-the-shelf sentiment tools'), 'Agreement between Off-the-Shelf Sentiment Tools')
+  assert.equal(chicagoTitle('measuring with “off-the-shelf” dictionaries'), 'Measuring with ‘Off-the-Shelf’ Dictionaries')
+  assert.equal(chicagoTitle('off-the-shelf tools'), 'Off-the-Shelf Tools')
+  // Protected text keeps its case.
+  assert.equal(chicagoTitle('tools <span class="nocase">off-the-shelf</span>'), 'Tools off-the-shelf')
+})
+
+test('title case: a lone lowercase letter before a hyphen stays lowercase, except where every word is capitalised', () => {
+  assert.equal(chicagoTitle('visualizing data using t-SNE'), 'Visualizing Data Using t-SNE')
+  assert.equal(chicagoTitle('fast x-ray tomography'), 'Fast x-Ray Tomography')
+  assert.equal(chicagoTitle('a large-scale p-hacking experiment'), 'A Large-Scale p-Hacking Experiment')
+  assert.equal(chicagoTitle('t-SNE explained: x-ray data'), 'T-SNE Explained: X-Ray Data')
+})

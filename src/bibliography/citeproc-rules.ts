@@ -18,13 +18,25 @@
  *    digit) is never reached. Pandoc's citeproc takes them as numeric. `@is-numeric` is wrapped to
  *    test "version" by its last character, as citeproc-js's code meant to.
  * 3. A subsequent author is the same list of names, not the same names shown. MLA's "---" and
- *    Chicago's "———" stand for the same authors as the entry before (MLA Handbook 9, 5.125; CMOS
- *    17, 14.67), and Pandoc's citeproc compares the whole lists. citeproc-js compares the names it
+ *    Chicago's "———" stand for the same author or authors as the entry before, and Pandoc's
+ *    citeproc compares the whole lists. citeproc-js compares the names it
  *    rendered, after the et-al rule shortened them, so in MLA (et al. from three names)
  *    "Kruschke, John K., et al." after "Kruschke, John K." became "---", and so did "Kruschke, John
  *    K." after that. `NameOutput.prototype.outputNames` is wrapped: when the list was shortened,
  *    the names not shown are added, as one last entry, to the names the comparison reads
  *    (`state.tmp.rendered_name`; it is never printed). Lists shown whole compare as before.
+ * 4. Title case inside words. `CSL.Output.Formatters.title` is wrapped; its result is mended:
+ *    - a word written directly after a period inside a word keeps its case, as in Pandoc's
+ *      citeproc: "Minibatch.jl", "arXiv.org", "Underscore.js" (citeproc-js: "Minibatch.Jl",
+ *      "arXiv.Org"). The same after `:`, `?` or `!` with no space;
+ *    - the first element of a hyphenated compound is capitalised even when it is a small word,
+ *      "Off-the-Shelf" (CMOS 17, 8.161: always capitalise the first element). citeproc-js means
+ *      to (a last word before "-" is capitalised), but passes the wrong argument after the first
+ *      piece of the string, so it did this only near the start of a title ("off-the-Shelf");
+ *    - a lone lowercase letter before a hyphen stays lowercase (a symbol: "t-SNE", "p-value",
+ *      "n-gram", "x-ray"), as in Pandoc's citeproc and as citeproc-js already keeps a lone
+ *      letter elsewhere; the same bug capitalised it only near the start ("T-SNE"). At the start
+ *      of the title or of a subtitle it is capitalised, as there every word is.
  */
 import {createRequire} from 'node:module'
 import {others} from './names.js'
@@ -54,11 +66,14 @@ interface Citeproc {
   [installed]?: boolean
   [versionInstalled]?: boolean
   [wholeListInstalled]?: boolean
+  [titleCaseInstalled]?: boolean
+  Output?: {Formatters?: Record<string, (state: unknown, text: string) => string>}
 }
 
 const installed = Symbol.for('essay-edition.citeproc-others')
 const versionInstalled = Symbol.for('essay-edition.citeproc-version')
 const wholeListInstalled = Symbol.for('essay-edition.citeproc-whole-list')
+const titleCaseInstalled = Symbol.for('essay-edition.citeproc-title-case')
 const requireHere = createRequire(import.meta.url)
 const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
 
@@ -174,9 +189,80 @@ export function subsequentAuthorIsTheWholeList(): boolean {
   return true
 }
 
+/** Tags whose text title case leaves alone, as citeproc-js lists them. */
+const keepCaseTag = /^<(?:span class="no(?:case|decor)"|sc|sub|sup|span style="font-variant: ?small-caps;?")>$/
+
+/** For each character of citeproc-js's marked-up string: is it text that title case may change? */
+function changeable(text: string): boolean[] {
+  const mask: boolean[] = Array.from({length: text.length}, () => false)
+  const open: boolean[] = []
+  let kept = 0
+  const tag = /<\/?[a-z][^>]*>/g
+  let at = 0
+  const markText = (end: number) => {
+    for (let i = at; i < end; i++) mask[i] = kept === 0
+  }
+  for (let match = tag.exec(text); match; match = tag.exec(text)) {
+    markText(match.index)
+    if (match[0].startsWith('</')) {
+      if (open.pop()) kept--
+    } else if (!match[0].endsWith('/>')) {
+      const keeps = keepCaseTag.test(match[0])
+      open.push(keeps)
+      if (keeps) kept++
+    }
+    at = match.index + match[0].length
+  }
+  markText(text.length)
+  return mask
+}
+
+const isLowerLetter = (c: string | undefined) => c !== undefined && /^\p{Ll}$/u.test(c)
+
+/** citeproc-js's title case, mended inside words (rule 4). */
+export function mendTitleCase(input: string, output: string): string {
+  // Only case changes are mended; a capital of another length (ß) leaves the result alone.
+  if (input.length !== output.length) return output
+  const mask = changeable(output)
+  const out = output.split('')
+  // A word directly after ".", ":", "?" or "!" inside a word keeps its case.
+  for (const match of input.matchAll(/(?<=[\p{L}\p{N}][.:?!])[\p{L}\p{N}]+/gu)) {
+    for (let i = match.index; i < match.index + match[0].length; i++) if (mask[i]) out[i] = input[i]!
+  }
+  // The first element of a hyphenated compound: a word after a space, a quote or a bracket.
+  for (const match of output.matchAll(/(?<=^|[\s"'“‘(\[])\p{L}+(?=-)/gu)) {
+    const start = match.index
+    if (!mask[start]) continue
+    const before = output.slice(0, start).replace(/<[^>]*>/g, '').replace(/[\s"'“‘(\[]+$/u, '')
+    // The first word of the title or of a subtitle: citeproc-js capitalises it as every word there.
+    if (before === '' || /[.:?!]$/.test(before)) continue
+    if (match[0].length === 1) {
+      if (isLowerLetter(input[start])) out[start] = input[start]!
+    } else if (match[0] === match[0].toLowerCase()) {
+      out[start] = out[start]!.toUpperCase()
+    }
+  }
+  return out.join('')
+}
+
+/** Install rule 4; true when it is in place. */
+export function titleCaseInsideWords(): boolean {
+  if (CSL[titleCaseInstalled]) return true
+  const formatters = CSL.Output?.Formatters
+  const title = formatters?.title
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof title !== 'function') return false
+  formatters!.title = function (state, text) {
+    const result = title.call(this, state, text)
+    return typeof text === 'string' && typeof result === 'string' ? mendTitleCase(text, result) : result
+  }
+  CSL[titleCaseInstalled] = true
+  return true
+}
+
 /** Install the rules (see the module's doc). */
 export function installCiteprocRules(): void {
   endListsAtOthers()
   versionEndingInDigitIsNumeric()
   subsequentAuthorIsTheWholeList()
+  titleCaseInsideWords()
 }
