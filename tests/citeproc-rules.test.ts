@@ -67,3 +67,23 @@ test('title case: a lone lowercase letter before a hyphen stays lowercase, excep
   assert.equal(chicagoTitle('a large-scale p-hacking experiment'), 'A Large-Scale p-Hacking Experiment')
   assert.equal(chicagoTitle('t-SNE explained: x-ray data'), 'T-SNE Explained: X-Ray Data')
 })
+
+test('page ranges as Pandoc sets them: prefixes, a prefix that is not a letter, CMOS 17 abbreviation in Chicago', () => {
+  const pages = (page: string, style: string) => {
+    const entry = entries([{id: 'p', type: 'article-journal', title: 'T', author: [kruschke], 'container-title': 'J', page, issued: {'date-parts': [[2020]]}}], style)[0]!
+    return entry.match(/(?:pp?\. )?[\w:]*\d[\w:]*(?:–[\w:]*\d+)?(?=\.$|, 2020|\. https|\s*$)/)?.[0]
+  }
+  assert.equal(pages('E1743-1752', 'apa'), 'E1743–1752')
+  assert.equal(pages('E1743-1752', 'chicago-fullnote-bibliography'), 'E1743–1752')
+  assert.equal(pages('E1743-1752', 'modern-language-association'), 'pp. E1743–1752')
+  assert.equal(pages('6:1-6:40', 'apa'), '6:1–6:40')
+  assert.equal(pages('6:1–6:40', 'chicago-fullnote-bibliography'), '6:1–40')
+  assert.equal(pages('6:1-6:40', 'modern-language-association'), 'pp. 6:1–40')
+  assert.equal(pages('1593-1623', 'chicago-fullnote-bibliography'), '1593–623')
+  // As before: same letter prefixes, ranges citeproc-js and Pandoc set alike.
+  assert.equal(pages('S12-S19', 'apa'), 'S12–S19')
+  assert.equal(pages('S12-S19', 'chicago-fullnote-bibliography'), 'S12–19')
+  assert.equal(pages('101-108', 'chicago-fullnote-bibliography'), '101–8')
+  assert.equal(pages('1496-1504', 'chicago-fullnote-bibliography'), '1496–1504')
+  assert.equal(pages('A128', 'modern-language-association'), 'p. A128')
+})

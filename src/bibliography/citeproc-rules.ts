@@ -37,6 +37,15 @@
  *      "n-gram", "x-ray"), as in Pandoc's citeproc and as citeproc-js already keeps a lone
  *      letter elsewhere; the same bug capitalised it only near the start ("T-SNE"). At the start
  *      of the title or of a subtitle it is capitalised, as there every word is.
+ * 5. A page range as Pandoc's citeproc formats it. citeproc-js leaves "E1743-1752" (a prefix on
+ *    the first page only) and "6:1-6:40" (a prefix that is not a letter) with their hyphen, and
+ *    "6:1-6:40" counted as one page ("p."); and its page-range-format "chicago" is the CMOS 15th
+ *    edition's (1593–1623), where CMOS 17 (9.64) and Pandoc abbreviate to 1593–623. For a page
+ *    value that is one range, in those three cases, `Engine.prototype.processNumber` is wrapped
+ *    to set the range as Pandoc does: the two ends split at the hyphen or en dash; with the same
+ *    prefix the digits shortened as the style's page-range-format says (Pandoc's rules), with
+ *    different prefixes both ends as written; joined by the locale's page-range delimiter; a
+ *    range, so "pp.". Every other page value is citeproc-js's.
  */
 import {createRequire} from 'node:module'
 import {others} from './names.js'
@@ -58,6 +67,21 @@ interface NameOutputPrototype {
   _setEtAlParameter(this: NameOutput, type: string, v: string, j?: number): unknown
   joinPersons(this: NameOutput, blobs: unknown[], pos: string, j?: number, tokenname?: string): unknown
 }
+interface NumberValue {
+  particle?: string
+  value: string
+  joiningSuffix: string
+  plural?: number
+  styling?: {strings?: {suffix: string}}
+}
+interface Engine {
+  opt: Record<string, unknown>
+  tmp: {shadow_numbers: Record<string, {values: NumberValue[]; plural?: number} | undefined>}
+  getTerm(name: string): string | undefined
+}
+interface EnginePrototype {
+  processNumber(this: Engine, node: unknown, item: Record<string, unknown> | undefined, variable: string): unknown
+}
 type AttributeHandler = (this: {tests?: Array<(item: Record<string, unknown>) => boolean>}, state: unknown, arg: string) => void
 interface Citeproc {
   PROCESSOR_VERSION: string
@@ -67,6 +91,8 @@ interface Citeproc {
   [versionInstalled]?: boolean
   [wholeListInstalled]?: boolean
   [titleCaseInstalled]?: boolean
+  [pageRangeInstalled]?: boolean
+  Engine?: {prototype: EnginePrototype}
   Output?: {Formatters?: Record<string, (state: unknown, text: string) => string>}
 }
 
@@ -74,6 +100,7 @@ const installed = Symbol.for('essay-edition.citeproc-others')
 const versionInstalled = Symbol.for('essay-edition.citeproc-version')
 const wholeListInstalled = Symbol.for('essay-edition.citeproc-whole-list')
 const titleCaseInstalled = Symbol.for('essay-edition.citeproc-title-case')
+const pageRangeInstalled = Symbol.for('essay-edition.citeproc-page-range')
 const requireHere = createRequire(import.meta.url)
 const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
 
@@ -259,10 +286,82 @@ export function titleCaseInsideWords(): boolean {
   return true
 }
 
+/** Pandoc's minimal form: the end's digits from the first that differs, at least `least` of them. */
+function minimal(least: number, start: string, end: string): string {
+  let common = 0
+  while (common < start.length && common < end.length && start[common] === end[common]) common++
+  const rest = end.slice(common)
+  return rest.length < least && end.length >= least ? end.slice(-least) : rest
+}
+
+/**
+ * One page range as Pandoc's citeproc sets it, its two ends; undefined where citeproc-js's own
+ * result is kept (not one range of two ends, or a case where the two agree).
+ */
+export function pandocPageRange(page: string, format: string | undefined): [string, string] | undefined {
+  if (/[,&]|\\-/.test(page)) return undefined
+  const parts = page.split(/[-\u2013]/).map((part) => part.trim())
+  if (parts.length !== 2 || parts.some((part) => !/\d$/.test(part))) return undefined
+  const [first, last] = parts as [string, string]
+  const prefix = first.replace(/\d+$/, '')
+  if (prefix !== last.replace(/\d+$/, '')) return [first, last]
+  if (!format || !(/[^\p{L}]/u.test(prefix) || format === 'chicago')) return undefined
+  const x = first.slice(prefix.length)
+  const y = last.slice(prefix.length)
+  const end = y.length < x.length ? x.slice(0, x.length - y.length) + y : y
+  const changed = [...x].filter((digit, i) => digit !== end[i]).length
+  switch (format) {
+    case 'chicago':
+      return [first, x.length < 3 || x.endsWith('00') ? end
+        : x.at(-2) === '0' ? minimal(1, x, end)
+          : x.length === 4 && changed >= 3 ? end
+            : minimal(2, x, end)]
+    case 'expanded':
+      return [first, prefix + end]
+    case 'minimal':
+      return [first, minimal(1, x, end)]
+    case 'minimal-two':
+      return [first, minimal(2, x, end)]
+    default:
+      return [first, last]
+  }
+}
+
+/** Install rule 5; true when it is in place. */
+export function pageRangesAsPandoc(): boolean {
+  if (CSL[pageRangeInstalled]) return true
+  const prototype = CSL.Engine?.prototype
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof prototype?.processNumber !== 'function') return false
+  const processNumber = prototype.processNumber
+  const done = new WeakSet<NumberValue[]>()
+  prototype.processNumber = function (node, item, variable) {
+    const result = processNumber.call(this, node, item, variable)
+    const shadow = this.tmp.shadow_numbers[variable]
+    const page = item?.page
+    if (variable !== 'page' || typeof page !== 'string' || shadow?.values.length !== 2 || done.has(shadow.values)) return result
+    const format = this.opt['page-range-format']
+    const range = pandocPageRange(page, typeof format === 'string' ? format : undefined)
+    if (!range) return result
+    const delimiter = this.getTerm('page-range-delimiter') || '\u2013'
+    const [start, end] = shadow.values as [NumberValue, NumberValue]
+    // The first end's styling carries the joining text as its suffix (citeproc-js's setStyling).
+    const styling = start.styling?.strings
+    if (styling) styling.suffix = styling.suffix.slice(0, styling.suffix.length - start.joiningSuffix.replace(/^\\/, '').length) + delimiter
+    Object.assign(start, {particle: '', value: range[0], joiningSuffix: delimiter, plural: 1})
+    Object.assign(end, {particle: '', value: range[1], plural: 1})
+    shadow.plural = 1
+    done.add(shadow.values)
+    return result
+  }
+  CSL[pageRangeInstalled] = true
+  return true
+}
+
 /** Install the rules (see the module's doc). */
 export function installCiteprocRules(): void {
   endListsAtOthers()
   versionEndingInDigitIsNumeric()
   subsequentAuthorIsTheWholeList()
   titleCaseInsideWords()
+  pageRangesAsPandoc()
 }
