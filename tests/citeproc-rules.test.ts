@@ -87,3 +87,24 @@ test('page ranges as Pandoc sets them: prefixes, a prefix that is not a letter, 
   assert.equal(pages('1496-1504', 'chicago-fullnote-bibliography'), '1496–1504')
   assert.equal(pages('A128', 'modern-language-association'), 'p. A128')
 })
+
+test('MLA given names (initialize="false"): a period after each initial, hyphenated initials kept, also when disambiguated', () => {
+  const items: CslItem[] = [
+    article('a', 'Alpha', [{family: 'Jones', given: 'James W'}], 2015),
+    article('b', 'Beta', [{family: 'Liu', given: 'S.-F.'}, {family: 'Rein', given: 'H'}], 2016),
+    article('c', 'Gamma', [{family: 'Brunton', given: 'Steven L'}], 2017),
+    article('d', 'Delta', [{family: 'Brunton', given: 'Bingni W'}], 2018)
+  ]
+  const style = loadStyle('modern-language-association')
+  const rendered = renderStyle({style, items: new Map(items.map((i) => [i.id, i])), citations: items.map((i) => ({citation: {mode: 'normal' as const, items: [{key: i.id}]}, noteIndex: 0}))})
+  assert.deepEqual(rendered.bibliography.map((entry) => entry.html.replace(/<[^>]+>/g, '').trim().split(' “')[0]), [
+    'Brunton, Bingni W.', 'Brunton, Steven L.', 'Jones, James W.', 'Liu, S.-F., and H. Rein.'
+  ])
+  // APA initialises as before.
+  assert.match(entries([items[1]!], 'apa')[0]!, /^Liu, S\.-F\., & Rein, H\./)
+  // Two first authors told apart by their given names: the full given name, with its period.
+  const team = (given: string[]) => [{family: 'Raissi', given: given[0]}, {family: 'Perdikaris', given: given[1]}, {family: 'Karniadakis', given: given[2]}]
+  const pair = [article('r1', 'Alpha', team(['M', 'P', 'G']), 2019), article('r2', 'Beta', team(['Maziar', 'Paris', 'George Em']), 2017)]
+  const both = renderStyle({style, items: new Map(pair.map((i) => [i.id, i])), citations: pair.map((i) => ({citation: {mode: 'normal' as const, items: [{key: i.id}]}, noteIndex: 0}))})
+  assert.deepEqual(both.bibliography.map((entry) => entry.html.replace(/<[^>]+>/g, '').trim().split(' “')[0]), ['Raissi, M., et al.', 'Raissi, Maziar, et al.'])
+})

@@ -46,6 +46,13 @@
  *    prefix the digits shortened as the style's page-range-format says (Pandoc's rules), with
  *    different prefixes both ends as written; joined by the locale's page-range delimiter; a
  *    range, so "pp.". Every other page value is citeproc-js's.
+ * 6. Given names with `initialize="false"` and `initialize-with` (MLA): the CSL specification
+ *    keeps the names and adds the period to initials ("James W" → "James W.", "S.-F." stays).
+ *    citeproc-js drops the hyphen of hyphenated initials ("S. F."), and adds nothing when
+ *    disambiguation asked for the full given name ("James W"). Pandoc's citeproc does as the
+ *    specification says. `CSL.Util.Names.initializeWith` is wrapped to treat the parts between
+ *    hyphens of hyphenated initials one by one, and `NameOutput.prototype._givenName` so that
+ *    the full given name is still so normalised.
  */
 import {createRequire} from 'node:module'
 import {others} from './names.js'
@@ -65,6 +72,7 @@ interface NameOutputPrototype {
   outputNames(this: NameOutput): unknown
   _imposeNameConstraints(this: NameOutput, lst: Record<string, unknown[]>, count: Record<string, number>, key: string, pos: number): unknown
   _setEtAlParameter(this: NameOutput, type: string, v: string, j?: number): unknown
+  _givenName(this: NameOutput & {name: unknown; state: {inheritOpt(node: unknown, option: string, ...rest: unknown[]): unknown}}, name: unknown, pos: unknown, i: unknown): unknown
   joinPersons(this: NameOutput, blobs: unknown[], pos: string, j?: number, tokenname?: string): unknown
 }
 interface NumberValue {
@@ -82,6 +90,7 @@ interface Engine {
 interface EnginePrototype {
   processNumber(this: Engine, node: unknown, item: Record<string, unknown> | undefined, variable: string): unknown
 }
+type InitializeWith = (this: unknown, state: {opt: Record<string, unknown>}, name: string, terminator: string, normalizeOnly?: boolean) => string
 type AttributeHandler = (this: {tests?: Array<(item: Record<string, unknown>) => boolean>}, state: unknown, arg: string) => void
 interface Citeproc {
   PROCESSOR_VERSION: string
@@ -92,6 +101,8 @@ interface Citeproc {
   [wholeListInstalled]?: boolean
   [titleCaseInstalled]?: boolean
   [pageRangeInstalled]?: boolean
+  [initialsInstalled]?: boolean
+  Util?: {Names?: {initializeWith?: InitializeWith; unInitialize?: (state: unknown, name: string) => string}}
   Engine?: {prototype: EnginePrototype}
   Output?: {Formatters?: Record<string, (state: unknown, text: string) => string>}
 }
@@ -101,6 +112,7 @@ const versionInstalled = Symbol.for('essay-edition.citeproc-version')
 const wholeListInstalled = Symbol.for('essay-edition.citeproc-whole-list')
 const titleCaseInstalled = Symbol.for('essay-edition.citeproc-title-case')
 const pageRangeInstalled = Symbol.for('essay-edition.citeproc-page-range')
+const initialsInstalled = Symbol.for('essay-edition.citeproc-initials')
 const requireHere = createRequire(import.meta.url)
 const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
 
@@ -357,6 +369,40 @@ export function pageRangesAsPandoc(): boolean {
   return true
 }
 
+/** Install rule 6; true when it is in place. */
+export function initialsAsWritten(): boolean {
+  if (CSL[initialsInstalled]) return true
+  const names = CSL.Util?.Names
+  const initializeWith = names?.initializeWith
+  const unInitialize = names?.unInitialize
+  const givenName = CSL.NameOutput?.prototype._givenName
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof initializeWith !== 'function' || typeof unInitialize !== 'function' || typeof givenName !== 'function') return false
+  names!.initializeWith = function (state, name, terminator, normalizeOnly) {
+    // "S.-F.", "J-C": initials joined by a hyphen, normalised one by one.
+    if (normalizeOnly && state.opt['initialize-with-hyphen'] !== false && typeof name === 'string' && /^\p{Lu}\.?(?:\s*-\s*\p{Lu}\.?)+$/u.test(name.trim())) {
+      return name.trim().split(/\s*-\s*/).map((part) => initializeWith.call(this, state, part, terminator, true).trim()).join('-')
+    }
+    return initializeWith.call(this, state, name, terminator, normalizeOnly)
+  }
+  // The full given name asked for by disambiguation: still normalised where initialize="false".
+  let normalizeWith: string | undefined
+  names!.unInitialize = function (state, name) {
+    return normalizeWith === undefined ? unInitialize.call(this, state, name) : names!.initializeWith!.call(CSL.Util!.Names, state as {opt: Record<string, unknown>}, name, normalizeWith, true)
+  }
+  CSL.NameOutput!.prototype._givenName = function (name, pos, i) {
+    const terminator = this.state.inheritOpt(this.name, 'initialize-with')
+    const outer = normalizeWith
+    normalizeWith = this.state.inheritOpt(this.name, 'initialize') === false && typeof terminator === 'string' ? terminator : undefined
+    try {
+      return givenName.call(this, name, pos, i)
+    } finally {
+      normalizeWith = outer
+    }
+  }
+  CSL[initialsInstalled] = true
+  return true
+}
+
 /** Install the rules (see the module's doc). */
 export function installCiteprocRules(): void {
   endListsAtOthers()
@@ -364,4 +410,5 @@ export function installCiteprocRules(): void {
   subsequentAuthorIsTheWholeList()
   titleCaseInsideWords()
   pageRangesAsPandoc()
+  initialsAsWritten()
 }
