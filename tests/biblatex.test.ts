@@ -230,3 +230,10 @@ test('exports keep TeX math as TeX: BibTeX re-reads to the same item, RIS and CO
   assert.match(toRis(items), /^TI {2}- Correlations between \$M_\{\\rm BH\}\$ and Mass$/m)
   assert.match(decodeURIComponent(coinsTitle(items[0]!)), /rft\.atitle=Correlations between \$M_\{\\rm BH\}\$ and Mass&/)
 })
+
+test('an accent group inside a lower-case word keeps the word as written under title case, as Pandoc\'s citeproc does', () => {
+  const {items} = read('@article{w, author = {Waller, I.}, title = {Zur Frage der Einwirkung der W{\\"a}rmebewegung}, journal = {Zeitschrift f{\\"u}r Physik}, publisher = {M{\\"u}ller}, year = 1923}')
+  assert.equal(items[0]!['container-title'], 'Zeitschrift <span class="nocase">für</span> Physik')
+  assert.equal(items[0]!.publisher, 'Müller', 'a word title case would not change is left plain')
+  assert.equal(entries(items, 'chicago-fullnote-bibliography')[0], 'Waller, I. “Zur Frage Der Einwirkung Der wärmebewegung.” Zeitschrift für Physik, 1923.')
+})

@@ -106,3 +106,12 @@ test('front matter references: every item read, numeric ids too; one without an 
   assert.ok(messages.some((m) => /^12:3 warning Front-matter reference 3 has no `id`/.test(m)), messages.join('\n'))
   assert.ok(!file.messages.some((m) => m.fatal))
 })
+
+test('CSL-JSON variable names in another case are read, as Pandoc reads them (`url`, `doi`)', () => {
+  const dir = fixture({'refs.json': JSON.stringify([{id: 'a', type: 'webpage', title: 'Grunt', url: 'http://gruntjs.com/', Doi: '10.1/x'}])})
+  const {items, diagnostics} = loadBibliographyFile(path.join(dir, 'refs.json'))
+  assert.deepEqual(diagnostics, [])
+  assert.equal(items[0]!.URL, 'http://gruntjs.com/')
+  assert.equal(items[0]!.DOI, '10.1/x')
+  assert.equal(items[0]!.url, undefined)
+})

@@ -381,13 +381,31 @@ export function stringify(list: Inline[]): string {
  * A protected group inside a word (`{l}da`, `{c}ldf`) protects the whole word: citeproc-js's
  * title case takes the end of the group for the start of a word ("lDa"); Pandoc's knows it is
  * inside one. The letters and digits joined to the group join it.
+ *
+ * A plain group inside a word (an accent, `f{\"u}r`, `{\"u}ber`) splits the word for Pandoc's
+ * title case, which then changes only the part before the group, and only when that part is
+ * longer than one letter: "Zeitschrift für Physik", "der wärmebewegung" stay as written. Such a
+ * word, when it starts in lower case, is protected whole here, to the same effect.
  */
+const splitsWord = (list: Inline[], i: number): boolean => {
+  const node = list[i]!
+  if (node.type !== 'span' || node.nocase || node.children.length !== 1) return false
+  const inside = node.children[0]!
+  if (inside.type !== 'str' || !/^[\p{L}\p{N}]+$/u.test(inside.text)) return false
+  const before = list[i - 1]
+  const after = list[i + 1]
+  const head = before?.type === 'str' ? /[\p{L}\p{N}]*$/u.exec(before.text)![0] : ''
+  const tail = after?.type === 'str' ? /^[\p{L}\p{N}]*/u.exec(after.text)![0] : ''
+  // Only a word title case would change: one that starts in lower case.
+  return [...head].length <= 1 && head + tail !== '' && /^\p{Ll}/u.test(head + inside.text)
+}
+
 function widenNocase(list: Inline[]): Inline[] {
-  if (!list.some((node) => node.type === 'span' && node.nocase)) return list
+  if (!list.some((node, i) => node.type === 'span' && (node.nocase || splitsWord(list, i)))) return list
   const out = [...list]
   for (let i = 0; i < out.length; i++) {
     const node = out[i]!
-    if (node.type !== 'span' || !node.nocase) continue
+    if (node.type !== 'span' || !(node.nocase || splitsWord(out, i))) continue
     const children = [...node.children]
     const before = out[i - 1]
     if (before?.type === 'str') {

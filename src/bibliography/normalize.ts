@@ -16,6 +16,12 @@ const keepAsIs = new Set(['id', 'type', 'custom', 'categories', 'language', 'sys
 
 type Item = Record<string, unknown>
 
+/**
+ * Pandoc's citeproc reads variable names in any case (`url`, `Url`); citeproc-js only in CSL's
+ * spelling, which for these is upper case.
+ */
+const upperCaseVariables = new Map(['DOI', 'ISBN', 'ISSN', 'PMCID', 'PMID', 'URL'].map((name) => [name.toLowerCase(), name]))
+
 function isName(value: unknown): value is Record<string, unknown> {
   return Boolean(value && typeof value === 'object' && !Array.isArray(value))
 }
@@ -136,8 +142,9 @@ export function repairDate(value: unknown): CslDate | undefined {
 export function normalizeItem(item: Item): {item: Item; repaired: string[]} {
   const out: Item = {}
   const repaired: string[] = []
-  for (const [field, value] of Object.entries(item)) {
+  for (const [written, value] of Object.entries(item)) {
     if (value === undefined || value === null) continue
+    const field = upperCaseVariables.get(written.toLowerCase()) ?? written
     if (keepAsIs.has(field)) {
       out[field] = value
       continue
