@@ -100,6 +100,11 @@ declare module 'vfile' {
     citations: RenderedCitations
     /** The cited works as BibTeX, RIS and CSL-JSON (made by `rehypeReferences`). */
     exports: {bibtex: string; ris: string; cslJson: string}
+    /**
+     * Keys of citations written inside another citation's prefix or suffix (`[@a,@b]`), which
+     * `remarkCitations` leaves as text: their works are listed all the same, as Pandoc lists them.
+     */
+    affixCitationKeys: string[]
   }
 }
 

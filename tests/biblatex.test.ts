@@ -165,7 +165,7 @@ test('TeX math in a title stays TeX, protected, and comes out of citeproc as a m
   const {items} = read('@article{m, author = {Doe, Jane}, title = {Correlations Between $M_{\\rm BH}$ and Mass}, journal = {ApJ}, year = 2000}')
   assert.equal(items[0]!.title, 'Correlations between <span class="nocase">$M_{\\rm BH}$</span> and mass')
   const rendered = renderStyle({style: loadStyle('chicago-fullnote-bibliography'), items: new Map([['m', items[0]!]]), citations: [], nocite: ['m']})
-  assert.match(rendered.bibliography[0]!.html, /Correlations between <span class="math-inline">M_\{\\rm BH\}<\/span> and Mass/)
+  assert.match(rendered.bibliography[0]!.html, /Correlations Between <span class="math-inline">M_\{\\rm BH\}<\/span> and Mass/)
 })
 
 test('dates: biblatex date ranges and circa, year and month macros, a year that is not a number', () => {

@@ -178,3 +178,10 @@ test('a narrative citation of several works (`@a [see also @b]`): the first one\
   assert.equal(text(chicago.narrative!.author), 'Alice Brown et al.')
   assert.equal(text(chicago.html), 'Many Authors Book (Press, 2010); see also John Smith and Mary Jones, “A Study of Things,” Journal of Things 3 (2000): 1–20.')
 })
+
+test('works cited inside another citation\'s affix (`[@a,@b]`) are listed, as Pandoc lists them', async () => {
+  const {tree, file} = await build('Methods [@smith2000,@brown2010].\n', ['apa'])
+  const listed = selectAll('section[data-style=apa] li[data-key]', tree).map((li) => String(li.properties.dataKey))
+  assert.deepEqual(listed.sort(), ['brown2010', 'smith2000'])
+  assert.ok(file.messages.some((message) => message.ruleId === 'nested-citation'))
+})

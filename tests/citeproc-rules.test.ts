@@ -54,7 +54,8 @@ test('title case: a word written directly after a period inside a word keeps its
 })
 
 test('title case: the first element of a hyphenated compound is capitalised, a small word too (CMOS 8.161)', () => {
-  assert.equal(chicagoTitle('agreement between off-the-shelf sentiment tools'), 'Agreement between Off-the-Shelf Sentiment Tools')
+  // "Between": not one of the CSL specification's stop words (render.ts, titleCaseStopWords), as in Pandoc.
+  assert.equal(chicagoTitle('agreement between off-the-shelf sentiment tools'), 'Agreement Between Off-the-Shelf Sentiment Tools')
   assert.equal(chicagoTitle('measuring with “off-the-shelf” dictionaries'), 'Measuring with ‘Off-the-Shelf’ Dictionaries')
   assert.equal(chicagoTitle('off-the-shelf tools'), 'Off-the-Shelf Tools')
   // Protected text keeps its case.
@@ -107,4 +108,11 @@ test('MLA given names (initialize="false"): a period after each initial, hyphena
   const pair = [article('r1', 'Alpha', team(['M', 'P', 'G']), 2019), article('r2', 'Beta', team(['Maziar', 'Paris', 'George Em']), 2017)]
   const both = renderStyle({style, items: new Map(pair.map((i) => [i.id, i])), citations: pair.map((i) => ({citation: {mode: 'normal' as const, items: [{key: i.id}]}, noteIndex: 0}))})
   assert.deepEqual(both.bibliography.map((entry) => entry.html.replace(/<[^>]+>/g, '').trim().split(' “')[0]), ['Raissi, M., et al.', 'Raissi, Maziar, et al.'])
+})
+
+test('title case leaves in lower case only the CSL specification\'s stop words (and Pandoc\'s few more)', async () => {
+  const {titleCaseStopWords, withStopWords} = await import('../src/citations/render.js')
+  assert.ok(titleCaseStopWords.includes('via') && !titleCaseStopWords.includes('between'))
+  assert.match(withStopWords('<locale xml:lang="en-US"><style-options punctuation-in-quote="true"/></locale>'), /<style-options skip-words="a, an, and, [^"]*" punctuation-in-quote="true"\/>/)
+  assert.equal(chicagoTitle('a tour through the data versus the model, with notes on it'), 'A Tour Through the Data Versus the Model, with Notes on It')
 })

@@ -129,12 +129,32 @@ export interface RenderedStyle {
 
 const config = core.plugins.config.get('@csl')
 
+/**
+ * The words title case leaves in lower case: the CSL specification's stop words ("a", "an",
+ * "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on", "onto",
+ * "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"), with the few Pandoc's
+ * citeproc adds (name particles, "about"). citeproc-js's own list is much longer ("between",
+ * "through", "during", "without", ...), against the specification, which CSL styles are written
+ * to; it takes a list from a locale's `skip-words` option, which is how this one is given.
+ */
+export const titleCaseStopWords = [
+  'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'onto',
+  'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet', 'about', 'van', 'von', 'de', 'd', 'l'
+]
+
+/** A locale's XML with `skip-words` set to `titleCaseStopWords` on its style options. */
+export function withStopWords(xml: string): string {
+  const words = `skip-words="${titleCaseStopWords.join(', ')}"`
+  if (/<style-options\b/.test(xml)) return xml.replace(/<style-options\b/, `<style-options ${words}`)
+  return xml.replace(/(<locale\b[^>]*>)/, `$1<style-options ${words}/>`)
+}
+
 function registerLocale(lang: string | undefined): string | undefined {
   if (!lang) return undefined
   if (config.locales.has(lang) && lang !== 'en-US') return lang
   const xml = readLocale(lang)
   if (xml) {
-    config.locales.add(lang, xml)
+    config.locales.add(lang, withStopWords(xml))
     return lang
   }
   const base = lang.split('-')[0]

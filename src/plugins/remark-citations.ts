@@ -7,7 +7,8 @@
  * - prefixes and suffixes become citeproc's inline HTML (`<i>`, `<b>`, `<sup>`, `<sub>`), trimmed as
  *   Pandoc trims them (a suffix that began with a space keeps one);
  * - a citation written inside another's prefix or suffix (`[@a, see @b]`) is not one: Pandoc loses
- *   the outer citation there; here the inner one stays as written, with a warning;
+ *   the outer citation there; here the inner one stays as written, with a warning, and its works
+ *   are listed (`file.data.affixCitationKeys`), as Pandoc lists them;
  * - a citation inside link text is marked, so that it is not made a link inside a link.
  *
  * It runs after the text has been given its final form (smart punctuation), so affixes read as
@@ -149,6 +150,8 @@ export default function remarkCitations(options: Options = {}) {
               source: 'essay-edition'
             })
             children.splice(index, 1, {type: 'text', value: written, position: child.position} as Text)
+            const keys = (file.data.affixCitationKeys ??= [])
+            for (const item of child.citation.items) if (!keys.includes(item.key)) keys.push(item.key)
             continue
           }
           const cite = child as CiteNode

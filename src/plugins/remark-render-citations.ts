@@ -238,6 +238,9 @@ export default function remarkRenderCitations(options: Options) {
     for (const key of nocite) {
       if (!items.has(key)) file.message(`Unknown key \`${key}\` in nocite`, {ruleId: 'unknown-key', source: 'essay-edition'})
     }
+    // Works of citations left as text inside another's affix are listed, as Pandoc lists them.
+    const written = (file.data.affixCitationKeys ?? []).filter((key) => items.has(key) && !nocite.includes(key))
+    if (written.length > 0) nocite = [...nocite, ...written]
 
     const essay = essayItem(metadata, items)
     const jobs = styles.map((style) => ({
