@@ -38,6 +38,8 @@ export interface LoadedBibliography {
   items: Map<string, CslItem>
   /** Files read, in order. */
   files: string[]
+  /** Works whose `note` is text only (read from BibTeX): no `key: value` line of it is a variable. */
+  plainNotes?: string[]
 }
 
 /** One citation of the document: where it stands and what it cites. */

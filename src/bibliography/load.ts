@@ -402,7 +402,7 @@ function readBibliographyFile(file: string, english: boolean): LoadResult {
 }
 
 /** Read several files; a work in a later file replaces one with the same id (as in Pandoc), with a warning. */
-export function loadBibliographies(files: string[], options: LoadOptions = {}): LoadResult {
+export function loadBibliographies(files: string[], options: LoadOptions = {}): LoadResult & {plainNotes: string[]} {
   const items: CslItem[] = []
   const diagnostics: BibliographyDiagnostic[] = []
   const seen = new Map<string, {file: string; index: number}>()
@@ -421,5 +421,8 @@ export function loadBibliographies(files: string[], options: LoadOptions = {}): 
       items.push(item)
     }
   }
-  return {items, diagnostics}
+  // A BibTeX `note` is text: Pandoc reads `key: value` lines of a note as CSL variables (Zotero's
+  // way) only in CSL-JSON and CSL-YAML, which citeproc-js does for every item.
+  const plainNotes = [...seen].filter(([, where]) => formatOf(where.file) === 'bibtex').map(([id]) => id)
+  return {items, diagnostics, plainNotes}
 }

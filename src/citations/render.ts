@@ -47,6 +47,7 @@ interface CiteprocEngine {
   citation_sort: {tokens: unknown[]}
   updateItems(ids: string[]): void
   makeCitationCluster(items: Array<Record<string, unknown>>): string
+  retrieveItem(id: string): unknown
   makeBibliography(): false | [BibliographyMeta, string[]]
   setSuppressTrailingPunctuation(suppress: boolean): void
   getTerm(term: string): string | undefined
@@ -92,6 +93,8 @@ export interface RenderOptions {
   nocite?: string[]
   /** Language of the document (`en-GB`); the style's own default locale otherwise. */
   lang?: string
+  /** Works whose `note` is text only: citeproc-js reads no `key: value` line of it (BibTeX's). */
+  plainNotes?: string[]
   /** Works rendered alone as entries, outside the list (the essay itself, for "Cite this"). */
   standalone?: CslItem[]
 }
@@ -169,7 +172,7 @@ function registerStyle(style: CslStyle): string {
 }
 
 /** Make a fresh engine for a style (engines are cached by citation-js; `updateItems` resets them). */
-function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined): CiteprocEngine {
+function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined, notes: string[] = []): CiteprocEngine {
   const locale = registerLocale(lang ?? style.defaultLocale ?? 'en-US')
   let engine: CiteprocEngine
   try {
@@ -181,14 +184,30 @@ function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined):
   engine.opt.development_extensions.apply_citation_wrapper = false
   // The works of a cluster in Pandoc's order (sorted within groups that affixes bound); citation-js
   // caches engines, so this is done once an engine.
-  const held = engine as CiteprocEngine & {[pandocOrder]?: boolean}
+  const held = engine as CiteprocEngine & {[pandocOrder]?: boolean; [plainNotes]?: Set<string>}
   if (!held[pandocOrder]) {
     const make = engine.makeCitationCluster.bind(engine)
     engine.makeCitationCluster = (input) => orderedCluster(engine as never, input, make)
+    // citeproc-js reads `key: value` lines of a `note` as variables (its `field_hack`, Zotero's
+    // way) when it first takes an item; not for the works whose note is text (`plainNotes`).
+    const retrieve = engine.retrieveItem.bind(engine)
+    engine.retrieveItem = (id) => {
+      if (!held[plainNotes]?.has(id)) return retrieve(id)
+      const extensions = engine.opt.development_extensions
+      const before = extensions.field_hack
+      extensions.field_hack = false
+      try {
+        return retrieve(id)
+      } finally {
+        extensions.field_hack = before
+      }
+    }
     held[pandocOrder] = true
   }
+  held[plainNotes] = new Set(notes)
   return engine
 }
+const plainNotes = Symbol('essay-edition.plain-notes')
 const pandocOrder = Symbol('essay-edition.pandoc-order')
 
 function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<string, unknown> {
@@ -426,7 +445,7 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   // Plain JSON copies: citeproc runs 2-2.5x slower on objects built elsewhere (shared/notes).
   const standaloneItems = (options.standalone ?? []).filter((item) => !seen.has(item.id))
   const data = [...order.map((key) => items.get(key)!), ...standaloneItems].map((item) => ({...mathForCiteproc(JSON.parse(JSON.stringify(item)) as CslItem), system_id: item.id}))
-  const engine = engineFor(style, data, options.lang)
+  const engine = engineFor(style, data, options.lang, options.plainNotes)
   engine.updateItems(order)
 
   const positions = computePositions(

@@ -104,6 +104,7 @@ export default function remarkBibliography(options: Options = {}) {
       items.set(id, clean as CslItem)
       from.set(id, 'front matter')
     }
-    file.data.bibliography = {items, files}
+    const plainNotes = result.plainNotes.filter((id) => from.get(id) === 'file')
+    file.data.bibliography = {items, files, ...(plainNotes.length > 0 ? {plainNotes} : {})}
   }
 }

@@ -249,6 +249,7 @@ export default function remarkRenderCitations(options: Options) {
       nocite,
       ...(essay ? {standalone: [essay]} : {}),
       ...(metadata?.lang ? {lang: metadata.lang} : {}),
+      ...(file.data.bibliography?.plainNotes ? {plainNotes: file.data.bibliography.plainNotes} : {}),
       citations: occurrences.map((occurrence): PlacedCitation => {
         const {citation} = occurrence.node
         if (style.class !== 'note') return {citation, noteIndex: occurrence.noteIndexInText}

@@ -1,7 +1,8 @@
 /**
- * The works of a citation in Pandoc's order: sorted by the style, within groups that a prefix
- * begins and a suffix ends (src/citations/cluster-sort.ts). Expected texts printed by Pandoc 2.17
- * with apa.csl for the same input.
+ * Where citeproc-js is made to render as Pandoc's citeproc does, in src/citations/: the works of a
+ * citation in Pandoc's order, sorted by the style within groups that a prefix begins and a suffix
+ * ends (cluster-sort.ts); a BibTeX note read as text (render.ts). Expected texts printed by Pandoc
+ * 2.17 with apa.csl for the same input.
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -41,4 +42,18 @@ test('a citation keeps its works where affixes bind them; sorted within each gro
     '(Smith, 2000, p. 3 and passim; Adams, 2010; Jones, 1990)',
     '(Jones, 1990; Smith, 2000; see Adams, 2010 for more)'
   ])
+})
+
+test('a BibTeX note is text: its `key: value` lines are read as variables only in CSL-JSON (Pandoc)', async () => {
+  const {loadBibliographies} = await import('../src/bibliography/load.js')
+  const {fixture} = await import('./helpers.js')
+  const dir = fixture({
+    'refs.bib': '@software{ward2022, author = {Ward, Alex}, title = {Textstat}, year = {2022}, note = {original-date: 2014}}\n',
+    'refs.json': JSON.stringify([{id: 'lee2020', type: 'book', title: 'A Book', author: [{family: 'Lee', given: 'K.'}], issued: {'date-parts': [[2020]]}, note: 'original-date: 2010'}])
+  })
+  const loaded = loadBibliographies([`${dir}/refs.bib`, `${dir}/refs.json`])
+  assert.deepEqual(loaded.plainNotes, ['ward2022'])
+  const works = new Map(loaded.items.map((item) => [item.id, item]))
+  const result = renderStyle({style: apa, items: works, plainNotes: loaded.plainNotes, citations: [{noteIndex: 0, citation: {mode: 'normal', items: [{key: 'ward2022'}, {key: 'lee2020'}]}}]})
+  assert.equal(text(result.citations[0]!.html), '(Lee, 2010/2020; Ward, 2022)')
 })
