@@ -116,3 +116,14 @@ test('title case leaves in lower case only the CSL specification\'s stop words (
   assert.match(withStopWords('<locale xml:lang="en-US"><style-options punctuation-in-quote="true"/></locale>'), /<style-options skip-words="a, an, and, [^"]*" punctuation-in-quote="true"\/>/)
   assert.equal(chicagoTitle('a tour through the data versus the model, with notes on it'), 'A Tour Through the Data Versus the Model, with Notes on It')
 })
+
+test('a range in an issue or volume is printed as written (CSL specification, Pandoc); pages still take the en dash', () => {
+  const item: CslItem = {id: 'j', type: 'article-journal', title: 'The model', author: [{family: 'Jones', given: 'James'}], 'container-title': 'Journal', volume: '209-210', issue: '3-4', page: '235-265', issued: {'date-parts': [[2003]]}}
+  assert.deepEqual(entries([item], 'modern-language-association'), ['Jones, James. “The Model.” Journal, vol. 209-210, no. 3-4, 2003, pp. 235–65.'])
+  assert.deepEqual(entries([item], 'apa'), ['Jones, J. (2003). The model. Journal, 209-210(3-4), 235–265.'])
+})
+
+test('title case: a word in single quotes is capitalised as any other ("’Easystats’", as Pandoc)', () => {
+  const item: CslItem = {id: 's', type: 'software', title: 'See: visualisation toolbox for ’easystats’ and ’ggplot2’', author: [{family: 'Lüdecke', given: 'Daniel'}], issued: {'date-parts': [[2019]]}}
+  assert.match(entries([item], 'chicago-fullnote-bibliography')[0]!, /Toolbox for ’Easystats’ and ’Ggplot2’/)
+})

@@ -101,6 +101,7 @@ interface Citeproc {
   [wholeListInstalled]?: boolean
   [titleCaseInstalled]?: boolean
   [pageRangeInstalled]?: boolean
+  [numberRangeInstalled]?: boolean
   [initialsInstalled]?: boolean
   Util?: {Names?: {initializeWith?: InitializeWith; unInitialize?: (state: unknown, name: string) => string}}
   Engine?: {prototype: EnginePrototype}
@@ -112,6 +113,7 @@ const versionInstalled = Symbol.for('essay-edition.citeproc-version')
 const wholeListInstalled = Symbol.for('essay-edition.citeproc-whole-list')
 const titleCaseInstalled = Symbol.for('essay-edition.citeproc-title-case')
 const pageRangeInstalled = Symbol.for('essay-edition.citeproc-page-range')
+const numberRangeInstalled = Symbol.for('essay-edition.citeproc-number-ranges')
 const initialsInstalled = Symbol.for('essay-edition.citeproc-initials')
 const requireHere = createRequire(import.meta.url)
 const CSL = createRequire(requireHere.resolve('@citation-js/plugin-csl'))('citeproc') as Citeproc
@@ -256,6 +258,20 @@ function changeable(text: string): boolean[] {
   return mask
 }
 
+/**
+ * The words title case leaves in lower case: the CSL specification's stop words ("a", "an",
+ * "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on", "onto",
+ * "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"), with the few Pandoc's
+ * citeproc adds (name particles, "about"). citeproc-js's own list is much longer ("between",
+ * "through", "during", "without", ...), against the specification, which CSL styles are written
+ * to; it takes a list from a locale's `skip-words` option, which is how this one is given.
+ */
+export const titleCaseStopWords = [
+  'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'onto',
+  'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet', 'about', 'van', 'von', 'de', 'd', 'l'
+]
+const stopWords = new Set(titleCaseStopWords)
+
 const isLowerLetter = (c: string | undefined) => c !== undefined && /^\p{Ll}$/u.test(c)
 
 /** citeproc-js's title case, mended inside words (rule 4). */
@@ -280,6 +296,12 @@ export function mendTitleCase(input: string, output: string): string {
     } else if (match[0] === match[0].toLowerCase()) {
       out[start] = out[start]!.toUpperCase()
     }
+  }
+  // A word in single quotes is a word: capitalised as any other ("’Easystats’"), as in Pandoc's
+  // citeproc; citeproc-js takes the quote for a letter of the word and leaves it.
+  for (const match of output.matchAll(/(?<=(?:^|[\s(\[“"])[‘’'])\p{Ll}[\p{L}\p{N}]*/gu)) {
+    if (!mask[match.index] || stopWords.has(match[0])) continue
+    out[match.index] = out[match.index]!.toUpperCase()
   }
   return out.join('')
 }
@@ -369,6 +391,36 @@ export function pageRangesAsPandoc(): boolean {
   return true
 }
 
+/**
+ * Install rule 7; true when it is in place. A range in an issue, volume, number or edition is
+ * printed as written ("no. 3-4", "12(2-3)", "209-210"), as the CSL specification has it (only
+ * `page-range-format` reformats, and only pages) and as Pandoc's citeproc prints it; citeproc-js
+ * puts the page-range delimiter (an en dash) there. `processNumber` is wrapped, as for rule 5.
+ */
+export function numberRangesAsWritten(): boolean {
+  if (CSL[numberRangeInstalled]) return true
+  const prototype = CSL.Engine?.prototype
+  if (CSL.PROCESSOR_VERSION !== provenOn || typeof prototype?.processNumber !== 'function') return false
+  const processNumber = prototype.processNumber
+  prototype.processNumber = function (node, item, variable) {
+    const result = processNumber.call(this, node, item, variable)
+    const written = item?.[variable]
+    if (!asWritten.has(variable) || typeof written !== 'string' || !written.includes('-') || written.includes('\u2013')) return result
+    const delimiter = this.getTerm('page-range-delimiter') || '\u2013'
+    if (delimiter === '-') return result
+    for (const value of this.tmp.shadow_numbers[variable]?.values ?? []) {
+      if (!value.joiningSuffix.includes(delimiter)) continue
+      value.joiningSuffix = value.joiningSuffix.replace(delimiter, '-')
+      const strings = value.styling?.strings
+      if (strings) strings.suffix = strings.suffix.replace(delimiter, '-')
+    }
+    return result
+  }
+  CSL[numberRangeInstalled] = true
+  return true
+}
+const asWritten = new Set(['issue', 'volume', 'number', 'edition'])
+
 /** Install rule 6; true when it is in place. */
 export function initialsAsWritten(): boolean {
   if (CSL[initialsInstalled]) return true
@@ -411,4 +463,5 @@ export function installCiteprocRules(): void {
   titleCaseInsideWords()
   pageRangesAsPandoc()
   initialsAsWritten()
+  numberRangesAsWritten()
 }

@@ -16,7 +16,8 @@ import {computePositions, Position} from './positions.js'
 import {readLocale, type CslStyle} from './styles.js'
 import type {Citation, CiteItem} from './types.js'
 import {speedUpCiteproc} from './citeproc-speed.js'
-import {installCiteprocRules} from '../bibliography/citeproc-rules.js'
+import {installCiteprocRules, titleCaseStopWords} from '../bibliography/citeproc-rules.js'
+export {titleCaseStopWords}
 import {markMathInRendered, mathForCiteproc} from '../bibliography/math.js'
 import {dropLeadingPunctuation} from './note-layout.js'
 import {orderedCluster} from './cluster-sort.js'
@@ -131,19 +132,6 @@ export interface RenderedStyle {
 }
 
 const config = core.plugins.config.get('@csl')
-
-/**
- * The words title case leaves in lower case: the CSL specification's stop words ("a", "an",
- * "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on", "onto",
- * "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"), with the few Pandoc's
- * citeproc adds (name particles, "about"). citeproc-js's own list is much longer ("between",
- * "through", "during", "without", ...), against the specification, which CSL styles are written
- * to; it takes a list from a locale's `skip-words` option, which is how this one is given.
- */
-export const titleCaseStopWords = [
-  'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'onto',
-  'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet', 'about', 'van', 'von', 'de', 'd', 'l'
-]
 
 /** A locale's XML with `skip-words` set to `titleCaseStopWords` on its style options. */
 export function withStopWords(xml: string): string {
