@@ -127,3 +127,12 @@ test('title case: a word in single quotes is capitalised as any other ("’Easys
   const item: CslItem = {id: 's', type: 'software', title: 'See: visualisation toolbox for ’easystats’ and ’ggplot2’', author: [{family: 'Lüdecke', given: 'Daniel'}], issued: {'date-parts': [[2019]]}}
   assert.match(entries([item], 'chicago-fullnote-bibliography')[0]!, /Toolbox for ’Easystats’ and ’Ggplot2’/)
 })
+
+test('no comma or period moved inside a quote after a title that ends with ? ! or . (CMOS 6.119, Pandoc)', async () => {
+  const {dropDoubledPunctuation} = await import('../src/citations/render.js')
+  assert.equal(dropDoubledPunctuation('“Buy, Sell, or Troll?,” <i>ACM</i>'), '“Buy, Sell, or Troll?” <i>ACM</i>')
+  assert.equal(dropDoubledPunctuation('“Modeling via Stan.,” 2018'), '“Modeling via Stan.” 2018')
+  assert.equal(dropDoubledPunctuation('“A Title,” 2018'), '“A Title,” 2018')
+  const item: CslItem = {id: 't', type: 'article-journal', title: 'The patent holder’s dilemma: buy, sell, or troll?', author: [{family: 'Abril', given: 'Patricia S.'}], 'container-title': 'Communications of the ACM', volume: '50', issued: {'date-parts': [[2007]]}}
+  assert.match(entries([item], 'chicago-fullnote-bibliography')[0]!, /Troll\?” Communications/)
+})

@@ -411,6 +411,31 @@ function stripMarkers(html: string): string {
   return out + html.slice(last)
 }
 
+/**
+ * A comma or period that the locale moved inside a closing quotation mark after a title that
+ * already ends with terminal punctuation is dropped: “Buy, Sell, or Troll?” 2007, not “… Troll?,”
+ * (CMOS 6.119: no comma after a question mark or exclamation point), “… via Stan.” 2018, not
+ * “… Stan.,”. Pandoc's citeproc does the same when it moves punctuation inside quotes;
+ * citeproc-js keeps both.
+ */
+export function dropDoubledPunctuation(html: string): string {
+  return html.replace(/([.?!])((?:<\/[a-z]+>)*)[.,]([”’])/g, '$1$2$3')
+}
+
+function withoutDoubledPunctuation(style: RenderedStyle): RenderedStyle {
+  const fix = dropDoubledPunctuation
+  return {
+    ...style,
+    citations: style.citations.map((citation) => ({
+      ...citation,
+      html: fix(citation.html),
+      ...(citation.narrative ? {narrative: {author: fix(citation.narrative.author), rest: fix(citation.narrative.rest)}} : {})
+    })),
+    bibliography: style.bibliography.map((entry) => ({...entry, html: fix(entry.html)})),
+    standalone: style.standalone.map((entry) => ({...entry, html: fix(entry.html)}))
+  }
+}
+
 /** Render every citation and the reference list of one style. */
 export function renderStyle(options: RenderOptions): RenderedStyle {
   const {style, items, citations} = options
@@ -524,5 +549,5 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
     if (alone && alone[1][0]) standalone.push({key: item.id, html: alone[1][0].trim()})
   }
   // TeX math of titles as the page's math elements (bibliography/math.ts).
-  return markMathInRendered({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone})
+  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
 }
