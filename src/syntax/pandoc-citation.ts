@@ -19,6 +19,7 @@
  * plain citation values of them (locators parsed from the suffixes, affixes as citeproc's HTML).
  */
 import type {Code, Construct, Effects, Extension, State, Token as MicromarkToken, TokenizeContext} from 'micromark-util-types'
+import {markdownLineEnding, markdownSpace} from 'micromark-util-character'
 import type {CompileContext, Extension as FromMarkdownExtension, Token} from 'mdast-util-from-markdown'
 import type {Parent, PhrasingContent} from 'mdast'
 import type {Citation} from '../citations/types.js'
@@ -103,8 +104,8 @@ function isAlphaNum(code: Code): boolean {
 }
 const isRegChar = (code: Code): boolean => isAlphaNum(code) || code === codes.underscore
 const internalPunctuation = new Set([...':.#$%&-+?<>~/'].map((c) => c.charCodeAt(0)))
-const isSpace = (code: Code): boolean => code === -2 || code === -1 || code === 32 || code === 9
-const isLineEnding = (code: Code): boolean => code !== null && code < -2
+const isSpace = markdownSpace
+const isLineEnding = markdownLineEnding
 /** Pandoc's `notAfterString`: a key may not follow a word (a letter, digit or `.`). */
 const afterString = (code: Code): boolean => isAlphaNum(code) || code === codes.dot
 

@@ -8,6 +8,7 @@
  *     | J. R. R. Tolkien
  */
 import type {Code, Construct, Effects, Extension, State, Token as MicromarkToken, TokenizeContext} from 'micromark-util-types'
+import {markdownLineEnding, markdownSpace} from 'micromark-util-character'
 import type {CompileContext, Extension as FromMarkdownExtension, Token} from 'mdast-util-from-markdown'
 import type {Paragraph} from 'mdast'
 
@@ -22,8 +23,8 @@ declare module 'micromark-util-types' {
 }
 
 const bar = 124
-const isSpace = (code: Code) => code === -2 || code === -1 || code === 32 || code === 9
-const isLineEnding = (code: Code) => code !== null && code < -2
+const isSpace = markdownSpace
+const isLineEnding = markdownLineEnding
 
 const lineBlock: Construct = {
   name: 'pandocLineBlock',

@@ -18,6 +18,8 @@
 import type {Code, Construct, Effects, Extension, State, TokenizeContext} from 'micromark-util-types'
 import type {CompileContext, Extension as FromMarkdownExtension, Token} from 'mdast-util-from-markdown'
 import type {InlineMath} from 'mdast'
+import {markdownLineEnding, markdownSpace} from 'micromark-util-character'
+import {valueTaker} from './values.js'
 
 const dollar = 36
 const backslash = 92
@@ -50,8 +52,8 @@ declare module 'mdast' {
   }
 }
 
-const isLineEnding = (code: Code): boolean => code !== null && code < -2
-const isSpace = (code: Code): boolean => code === -2 || code === -1 || code === 32 || code === 9
+const isLineEnding = markdownLineEnding
+const isSpace = markdownSpace
 const isDigit = (code: Code): boolean => code !== null && code >= 48 && code <= 57
 /** `\text{` spelled out after a backslash (Pandoc lets `\text{...}` hold dollars). */
 const textCommand = [116, 101, 120, 116, leftBrace]
@@ -61,36 +63,9 @@ const displayMath: Construct = {name: 'pandocMathDisplay', tokenize: tokenizeDis
 /** `$...$` with Pandoc's rules for spaces and digits. */
 const inlineMath: Construct = {name: 'pandocMathInline', tokenize: tokenizeInline}
 
-/**
- * Takes the characters of a formula: data in `pandocMathValue` tokens, each line ending in a
- * `lineEnding` token of its own (micromark finds the lines of a paragraph by those).
- */
-function valueTaker(effects: Effects) {
-  let open = false
-  return {
-    take(code: Code) {
-      if (isLineEnding(code)) {
-        if (open) effects.exit('pandocMathValue')
-        open = false
-        effects.enter('lineEnding')
-        effects.consume(code)
-        effects.exit('lineEnding')
-        return
-      }
-      if (!open) effects.enter('pandocMathValue')
-      open = true
-      effects.consume(code)
-    },
-    close() {
-      if (open) effects.exit('pandocMathValue')
-      open = false
-    }
-  }
-}
-
 function tokenizeDisplay(this: TokenizeContext, effects: Effects, ok: State, nok: State): State {
   let closing = 0
-  const value = valueTaker(effects)
+  const value = valueTaker(effects, 'pandocMathValue')
   return start
 
   function start(code: Code): State | undefined {
@@ -164,7 +139,7 @@ const closingPair: Construct = {
 function tokenizeInline(this: TokenizeContext, effects: Effects, ok: State, nok: State): State {
   let braces = 0
   let matched = 0
-  const value = valueTaker(effects)
+  const value = valueTaker(effects, 'pandocMathValue')
   return start
 
   function start(code: Code): State | undefined {

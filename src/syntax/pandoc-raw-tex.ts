@@ -15,6 +15,8 @@
 import type {Code, Construct, Effects, Extension, State, TokenizeContext} from 'micromark-util-types'
 import type {CompileContext, Extension as FromMarkdownExtension, Token} from 'mdast-util-from-markdown'
 import type {InlineMath, Nodes, Paragraph, Root} from 'mdast'
+import {markdownLineEnding, markdownSpace} from 'micromark-util-character'
+import {valueTaker} from './values.js'
 
 declare module 'micromark-util-types' {
   interface TokenTypeMap {
@@ -55,32 +57,8 @@ export const mathEnvironments = new Set([
 ])
 
 const isLetter = (code: Code) => code !== null && ((code >= 65 && code <= 90) || (code >= 97 && code <= 122))
-const isSpace = (code: Code) => code === -2 || code === -1 || code === 32 || code === 9
-const isLineEnding = (code: Code) => code !== null && code < -2
-
-/** Characters of raw TeX: data in value tokens, each line ending a token of its own. */
-function valueTaker(effects: Effects) {
-  let open = false
-  return {
-    take(code: Code) {
-      if (isLineEnding(code)) {
-        if (open) effects.exit('pandocRawTexValue')
-        open = false
-        effects.enter('lineEnding')
-        effects.consume(code)
-        effects.exit('lineEnding')
-        return
-      }
-      if (!open) effects.enter('pandocRawTexValue')
-      open = true
-      effects.consume(code)
-    },
-    close() {
-      if (open) effects.exit('pandocRawTexValue')
-      open = false
-    }
-  }
-}
+const isSpace = markdownSpace
+const isLineEnding = markdownLineEnding
 
 /**
  * `[...]` or `{...}`, balanced, after optional spaces: one argument of a command. `seen` is told
@@ -90,7 +68,7 @@ function texArgument(seen: (text: string) => void): Construct {
   return {
     partial: true,
     tokenize(effects, ok, nok) {
-      const value = valueTaker(effects)
+      const value = valueTaker(effects, 'pandocRawTexValue')
       let depth = 0
       let text = ''
       return before
@@ -125,7 +103,7 @@ function texArgument(seen: (text: string) => void): Construct {
  */
 function tokenizeCommand(type: 'pandocRawTex' | 'pandocRawTexBlock') {
   return function (this: TokenizeContext, effects: Effects, ok: State, nok: State): State {
-    const value = valueTaker(effects)
+    const value = valueTaker(effects, 'pandocRawTexValue')
     let name = ''
     let lastArgument = ''
     const argument = texArgument((text) => {

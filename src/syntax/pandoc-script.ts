@@ -5,6 +5,7 @@
  * `~` is a subscript here, as in Pandoc (remark-gfm is told `singleTilde: false`).
  */
 import type {Code, Construct, Effects, Extension, State, TokenizeContext} from 'micromark-util-types'
+import {markdownLineEndingOrSpace} from 'micromark-util-character'
 import type {CompileContext, Extension as FromMarkdownExtension, Token} from 'mdast-util-from-markdown'
 
 declare module 'micromark-util-types' {
@@ -37,7 +38,7 @@ declare module 'mdast' {
 const caret = 94
 const tilde = 126
 const backslash = 92
-const isSpaceOrEol = (code: Code) => code === null || code < 0 || code === 32 || code === 9
+const isSpaceOrEol = (code: Code) => code === null || markdownLineEndingOrSpace(code)
 
 function script(mark: number, type: 'pandocSuperscript' | 'pandocSubscript'): Construct {
   return {

@@ -12,6 +12,7 @@
  * reads it (front matter fields, when both are given, win).
  */
 import type {Code, Construct, Effects, Extension, State, TokenizeContext} from 'micromark-util-types'
+import {markdownLineEnding, markdownSpace} from 'micromark-util-character'
 import type {CompileContext, Extension as FromMarkdownExtension, Token} from 'mdast-util-from-markdown'
 
 declare module 'micromark-util-types' {
@@ -37,8 +38,8 @@ declare module 'mdast' {
 }
 
 const percent = 37
-const isSpace = (code: Code) => code === -2 || code === -1 || code === 32 || code === 9
-const isLineEnding = (code: Code) => code !== null && code < -2
+const isSpace = markdownSpace
+const isLineEnding = markdownLineEnding
 
 const titleBlock: Construct = {
   name: 'pandocTitleBlock',
