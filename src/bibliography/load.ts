@@ -343,7 +343,13 @@ function readBibliographyFile(file: string, english: boolean): LoadResult {
       const error = document.errors[0]!
       diagnostics.push({file, line: error.linePos?.[0].line ?? 1, column: error.linePos?.[0].col ?? 1, message: `Bibliography is not valid YAML: ${error.message.split('\n')[0]}`, ruleId: 'bibliography-yaml', fatal: true})
     } else {
-      const value = document.toJS() as unknown
+      let value: unknown
+      try {
+        value = document.toJS()
+      } catch (error) {
+        // The yaml library refuses aliases that expand without bound ("billion laughs").
+        diagnostics.push({file, line: 1, column: 1, message: `Bibliography cannot be read: ${(error as Error).message.split('\n')[0]}`, ruleId: 'bibliography-yaml', fatal: true})
+      }
       raw = Array.isArray(value) ? value : Array.isArray((value as {references?: unknown})?.references) ? (value as {references: unknown[]}).references : []
       // Pandoc reads CSL-YAML as Markdown (markdown-text.ts); each item located by its node.
       raw = raw.map((entry) => (entry && typeof entry === 'object' && !Array.isArray(entry) ? readYamlItem(entry as Record<string, unknown>) : entry))
