@@ -4,6 +4,7 @@
  */
 export {default as remarkPandoc} from './plugins/remark-pandoc.js'
 export {default as remarkPandocInline} from './plugins/remark-pandoc-inline.js'
+export {default as remarkTexMacros, macrosIn} from './plugins/remark-tex-macros.js'
 export {default as remarkEssayMetadata} from './plugins/remark-essay-metadata.js'
 export {default as remarkNoteDiagnostics} from './plugins/remark-note-diagnostics.js'
 export {default as remarkCitations} from './plugins/remark-citations.js'

@@ -8,6 +8,7 @@
  *   pandoc inline ── inline notes ^[...] to footnotes, heading {#attributes} dropped
  *   metadata ─────── front matter -> file.data.metadata
  *   note checks ──── undefined and unreferenced notes
+ *   TeX macros ───── \newcommand definitions in raw TeX, for the math stage
  *   smart ────────── curly quotes, dashes, ellipses as Pandoc's `smart` (text, notes, titles, citation affixes)
  *   cite ─────────── `cite` nodes -> citation values (locators, affixes as citeproc markup)
  *   bibliography ─── CSL-JSON / BibTeX / RIS -> file.data.bibliography
@@ -38,6 +39,7 @@ import {VFile} from 'vfile'
 import YAML from 'yaml'
 import remarkPandoc from './plugins/remark-pandoc.js'
 import remarkPandocInline from './plugins/remark-pandoc-inline.js'
+import remarkTexMacros from './plugins/remark-tex-macros.js'
 import remarkEssayMetadata from './plugins/remark-essay-metadata.js'
 import remarkNoteDiagnostics from './plugins/remark-note-diagnostics.js'
 import remarkCitations from './plugins/remark-citations.js'
@@ -223,7 +225,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const frontMatter = startsWithFrontMatter(String(file.value))
   const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter, frontMatterClose: closingFence(String(file.value))}).parse(file)
   stage('parse')
-  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics)
+  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkTexMacros)
   // Smart punctuation before the citations become values: their affixes read as the text around them.
   if (options.smart !== false) front.use(remarkSmartPunctuation)
   front.use(remarkCitations)

@@ -68,3 +68,18 @@ test('in the pipeline: bad math is located in the essay; a heading is slugged fr
   assert.match(html, /<code class="katex-error" title="[^"]*">a\+\\foo<\/code>/)
   assert.match(html, /<h1 id="the-x-axis">The <span class="katex"><math/)
 })
+
+test('macros the essay defines in raw TeX are KaTeX\'s (Pandoc\'s latex_macros); one warning a cause', async () => {
+  const {macrosIn} = await import('../src/plugins/remark-tex-macros.js')
+  assert.deepEqual(macrosIn('\\newcommand{\\R}{\\mathbb{R}} \\renewcommand\\vect[1]{\\mathbf{#1}} \\def\\e{\\mathrm{e}}'), [['\\R', '\\mathbb{R}'], ['\\vect', '\\mathbf{#1}'], ['\\e', '\\mathrm{e}']])
+  const file = new VFile({path: '/virtual/macros.md', value: '\\newcommand{\\vect}[1]{\\mathbf{#1}}\n\nLet $\\vect{x} \\in \\Rset$ and $\\vect{y}$, $\\foo$ and $\\foo{2}$.\n'})
+  const {html} = await buildEdition(file, {styles: ['apa']})
+  const tree = fromHtml(html!)
+  // \vect is defined: typeset; \Rset and \foo are not: shown as code, one warning each.
+  assert.equal(selectAll('article code.katex-error', tree).length, 3)
+  const warnings = file.messages.filter((message) => message.ruleId === 'math').map((message) => message.reason)
+  assert.deepEqual(warnings, [
+    'Math cannot be rendered: KaTeX parse error: Undefined control sequence: \\Rset at position 14',
+    'Math cannot be rendered: KaTeX parse error: Undefined control sequence: \\foo at position 1 (in 2 formulas; the first is here)'
+  ])
+})

@@ -5,8 +5,10 @@
  * math may stand inside a paragraph (Pandoc's `$$...$$` is inline display math), and a
  * `pre > code.language-math` block (` ```math `) is display math replacing the `pre`.
  *
- * A formula KaTeX cannot read is a warning at the formula ("Math cannot be rendered: KaTeX parse
- * error: ..."), and its TeX stays in the page as code (`code.katex-error`, the reason in `title`):
+ * The macros the essay defines in raw TeX (`\newcommand`, `file.data.texMacros`) are KaTeX's, as
+ * Pandoc applies them. A formula KaTeX cannot read is a warning at the formula ("Math cannot be
+ * rendered: KaTeX parse error: ..."; one warning for all the formulas that fail for the same
+ * reason, at the first), and its TeX stays in the page as code (`code.katex-error`, the reason in `title`):
  * nothing written is lost, and no stack trace is printed. KaTeX (~0.1 s to load) is loaded only
  * for pages with math.
  */
@@ -71,12 +73,15 @@ export default function rehypeMath() {
     if (formulas.length === 0) return
     const {default: katex} = await import('katex')
     const rendered = new Map<string, string | Error>()
+    const failures = new Map<string, {count: number; place: Position | undefined; reason: string}>()
     for (const formula of formulas) {
       const key = `${formula.display ? 'D' : 'I'}${formula.tex}`
       let html = rendered.get(key)
       if (html === undefined) {
         try {
-          html = katex.renderToString(formula.tex, {output: 'mathml', displayMode: formula.display, throwOnError: true, strict: 'ignore', trust: false})
+          // The essay's own macros (a copy: KaTeX adds what `\gdef` defines to the object it is given).
+          const macros = file.data.texMacros ? {...file.data.texMacros} : undefined
+          html = katex.renderToString(formula.tex, {output: 'mathml', displayMode: formula.display, throwOnError: true, strict: 'ignore', trust: false, ...(macros ? {macros} : {})})
         } catch (error) {
           html = new Error(reasonOf(error))
         }
@@ -86,16 +91,23 @@ export default function rehypeMath() {
       if (typeof html === 'string') {
         replacement = fromHtml(html, {fragment: true}).children as ElementContent[]
       } else {
-        file.message(`Math cannot be rendered: ${html.message}`, {
-          ...(formula.place ? {place: formula.place} : {}),
-          ruleId: 'math',
-          source: 'essay-edition'
-        })
+        // One warning a cause: a macro the essay never defines fails every formula that uses it.
+        const cause = html.message.replace(/ at position \d+$/, '')
+        const known = failures.get(cause)
+        if (known) known.count++
+        else failures.set(cause, {count: 1, place: formula.place, reason: html.message})
         const code = el('code', {className: ['katex-error'], title: html.message}, [text(formula.tex)])
         replacement = [formula.scope.tagName === 'pre' ? el('pre', {}, [code]) : code]
       }
       const index = formula.parent.children.indexOf(formula.scope)
       if (index >= 0) formula.parent.children.splice(index, 1, ...replacement)
+    }
+    for (const {count, place, reason} of failures.values()) {
+      file.message(`Math cannot be rendered: ${reason}${count > 1 ? ` (in ${count} formulas; the first is here)` : ''}`, {
+        ...(place ? {place} : {}),
+        ruleId: 'math',
+        source: 'essay-edition'
+      })
     }
   }
 }
