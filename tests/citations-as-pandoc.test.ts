@@ -185,3 +185,10 @@ test('works cited inside another citation\'s affix (`[@a,@b]`) are listed, as Pa
   assert.deepEqual(listed.sort(), ['brown2010', 'smith2000'])
   assert.ok(file.messages.some((message) => message.ruleId === 'nested-citation'))
 })
+
+test('a locator range written with an en dash or `--` is a range: page-range-format applies, as in Pandoc', async () => {
+  // Pandoc 2.17: "Neil Fenichel, Geometric ... 1979), 218–19." / "Fenichel, 117–59." / "Fenichel, 117–59." / "Fenichel, chaps. 3–4."
+  const {tree} = await build('A [@fenichel1979, 218--219].\n\nB [@fenichel1979, 117–159].\n\nC [@fenichel1979, 117-159].\n\nD [@fenichel1979, chap. 3--4].\n', ['chicago-fullnote-bibliography'])
+  const {notes} = view(tree, 'chicago-fullnote-bibliography')
+  assert.deepEqual(notes.map((note) => note.replace(/^.*\), /, '').replace(/^Fenichel, /, '')), ['218–19.', '117–59.', '117–59.', 'chaps. 3–4.'])
+})

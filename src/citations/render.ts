@@ -201,7 +201,9 @@ const pandocOrder = Symbol('essay-edition.pandoc-order')
 function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {id: item.key, ...extra}
   if (item.locator) {
-    out.locator = item.locator
+    // A range written with an en dash (or `--`, which smart punctuation made one) is a range to
+    // citeproc-js as one with a hyphen is: page-range-format applies ("218–19"), as in Pandoc.
+    out.locator = item.locator.replace(/(?<=[\p{L}\p{N}])\u2013(?=[\p{L}\p{N}])/gu, '-')
     out.label = item.label ?? 'page'
   }
   if (item.prefix) out.prefix = item.prefix + ' '
