@@ -115,3 +115,10 @@ test('CSL-JSON variable names in another case are read, as Pandoc reads them (`u
   assert.equal(items[0]!.DOI, '10.1/x')
   assert.equal(items[0]!.url, undefined)
 })
+
+test('CSL-YAML: inline HTML is read as Pandoc reads it (native spans, <i>, <sup>), never shown as markup', () => {
+  const title = 'La piazza (<span class="smallcaps">XV-XIX</span> secolo), <span style="font-variant: small-caps">Sc</span>, <i>it</i> <sup>2</sup> <span class="nocase">iPhone</span> <u>kept</u> a < b'
+  const dir = fixture({'refs.yaml': `references:\n- id: a\n  type: book\n  title: '${title}'\n`})
+  const {items} = loadBibliographyFile(path.join(dir, 'refs.yaml'))
+  assert.equal(items[0]!.title, 'La piazza (<span style="font-variant:small-caps;">XV-XIX</span> secolo), <span style="font-variant:small-caps;">Sc</span>, <i>it</i> <sup>2</sup> <span class="nocase">iPhone</span> kept a < b')
+})

@@ -3,7 +3,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import type {Element, ElementContent, Nodes, Root} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
-import {htmlFragment, parseCiteprocHtml} from '../src/util/html-fragment.js'
+import {htmlFragment, parseCiteprocHtml, stylesAsClasses} from '../src/util/html-fragment.js'
 import {sanitizeTree} from '../src/util/sanitize.js'
 import {buildEdition} from '../src/pipeline.js'
 import {readEssay} from '../src/build.js'
@@ -22,6 +22,13 @@ function withoutPositions<T extends Nodes>(node: T): T {
 /** What the page got before the subset parser: parse5's nodes, optionally sanitized. */
 function parse5(html: string, sanitize = false): ElementContent[] {
   const tree = fromHtml(html, {fragment: true})
+  return withoutPositions(sanitize ? sanitizeTree(tree) : tree).children as ElementContent[]
+}
+
+/** What htmlFragment gives: parse5's nodes, citeproc-js's styles as classes, optionally sanitized. */
+function page(html: string, sanitize = false): ElementContent[] {
+  const tree = fromHtml(html, {fragment: true})
+  stylesAsClasses(tree.children as ElementContent[])
   return withoutPositions(sanitize ? sanitizeTree(tree) : tree).children as ElementContent[]
 }
 
@@ -87,16 +94,16 @@ test('citeproc-like strings: the subset parser gives what parse5 gives, raw and 
     const fast = parseCiteprocHtml(html)
     assert.ok(fast, `in the subset: ${JSON.stringify(html)}`)
     assert.deepEqual(fast, parse5(html), html)
-    assert.deepEqual(htmlFragment(html), parse5(html), html)
-    assert.deepEqual(htmlFragment(html, {sanitize: true}), parse5(html, true), html)
+    assert.deepEqual(htmlFragment(html), page(html), html)
+    assert.deepEqual(htmlFragment(html, {sanitize: true}), page(html, true), html)
   }
 })
 
 test('what is outside the subset goes to parse5, and comes out as parse5 makes it', () => {
   for (const html of fallback) {
     assert.equal(parseCiteprocHtml(html), undefined, `not in the subset: ${JSON.stringify(html)}`)
-    assert.deepEqual(htmlFragment(html), parse5(html), html)
-    assert.deepEqual(htmlFragment(html, {sanitize: true}), parse5(html, true), html)
+    assert.deepEqual(htmlFragment(html), page(html), html)
+    assert.deepEqual(htmlFragment(html, {sanitize: true}), page(html, true), html)
   }
 })
 
@@ -181,3 +188,14 @@ for (const size of ['small', 'medium'] as const) {
     }
   })
 }
+
+test('citeproc-js\'s inline styles become classes the stylesheet sets (no style attribute, which the page\'s CSP forbids)', () => {
+  const html = '<i>A <span style="font-style:normal;">Title</span></i> <span style="font-variant:small-caps;">xv</span> <span style="text-decoration:underline;">u</span> <span style="color:red">c</span>'
+  for (const sanitize of [false, true]) {
+    const nodes = htmlFragment(html, {sanitize})
+    const spans: Element[] = []
+    const walk = (list: ElementContent[]) => list.forEach((node) => node.type === 'element' && (node.tagName === 'span' && spans.push(node), walk(node.children)))
+    walk(nodes)
+    assert.deepEqual(spans.map((span) => span.properties), [{className: ['csl-normal-style']}, {className: ['smallcaps']}, {className: ['underline']}, {}])
+  }
+})

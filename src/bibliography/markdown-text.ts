@@ -53,6 +53,8 @@ class MarkdownReader {
         continue
       } else if (c === '`' && this.code(out)) {
         continue
+      } else if (c === '<' && this.html(out)) {
+        continue
       } else if ((c === '"' || c === "'") && this.quoted(out, c)) {
         continue
       } else if (c === "'" || c === '"') {
@@ -61,7 +63,7 @@ class MarkdownReader {
       } else {
         const start = this.pos
         this.pos++
-        while (this.pos < this.src.length && !/[\s\\*_^~[$`"'.-]/.test(this.src[this.pos]!)) this.pos++
+        while (this.pos < this.src.length && !/[\s\\*_^~[$`"'.<-]/.test(this.src[this.pos]!)) this.pos++
         text(this.src.slice(start, this.pos))
       }
     }
@@ -149,6 +151,37 @@ class MarkdownReader {
     return false
   }
 
+  /**
+   * Inline HTML, as Pandoc's Markdown reads it for citeproc: `<i>`/`<em>`, `<b>`/`<strong>`,
+   * `<sup>`, `<sub>`, and `<span>` whose class is `smallcaps` or `nocase` (Pandoc's native spans)
+   * or whose style is `font-variant: small-caps` (CSL's rich text), with their content read as
+   * Markdown. Any other tag is not text: it is left out and its content kept. Not a tag: text.
+   */
+  private html(out: Inline[]): boolean {
+    const tag = /^<(\/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/.exec(this.src.slice(this.pos))
+    if (!tag) return false
+    this.pos += tag[0].length
+    const [, closing, rawName, attributes, selfClosing] = tag
+    const name = rawName!.toLowerCase()
+    if (closing || selfClosing) return true
+    const type = ({i: 'emph', em: 'emph', b: 'strong', strong: 'strong', sup: 'sup', sub: 'sub'} as const)[name as 'i']
+    if (!type && name !== 'span') return true
+    const end = new RegExp(`^</${name}\\s*>`, 'i')
+    const children = this.inlines(() => end.test(this.src.slice(this.pos)))
+    const close = end.exec(this.src.slice(this.pos))
+    if (close) this.pos += close[0].length
+    if (type) {
+      out.push({type, children})
+      return true
+    }
+    const attribute = (key: string) => new RegExp(`\\s${key}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'=<>\`]+))`, 'i').exec(attributes ?? '')?.slice(1).find((v) => v !== undefined) ?? ''
+    const classes = attribute('class').split(/\s+/)
+    if (classes.includes('smallcaps') || /font-variant\s*:\s*small-caps/i.test(attribute('style'))) out.push({type: 'smallcaps', children})
+    else if (classes.includes('nocase')) out.push({type: 'span', nocase: true, children})
+    else out.push(...children)
+    return true
+  }
+
   private code(out: Inline[]): boolean {
     const end = this.src.indexOf('`', this.pos + 1)
     if (end < 0) return false
@@ -186,7 +219,7 @@ export function parseMarkdownText(value: string): Inline[] {
 
 /** Fields that are codes, not text: never read as Markdown. */
 const verbatim = new Set(['id', 'type', 'URL', 'DOI', 'ISBN', 'ISSN', 'PMID', 'PMCID', 'language', 'citation-key', 'call-number'])
-const markdownChars = /[\\*_^~[$`"'.-]/
+const markdownChars = /[\\*_^~[$`"'.<-]/
 
 const textOf = (value: string) => (markdownChars.test(value) ? toCslString(parseMarkdownText(value)) : value)
 const plainOf = (value: string) => (markdownChars.test(value) ? stringify(parseMarkdownText(value)) : value)

@@ -120,6 +120,38 @@ function copy(nodes: ElementContent[]): ElementContent[] {
   })
 }
 
+/**
+ * citeproc-js's inline styles as classes of ours (the page's stylesheet sets them, and its
+ * Content-Security-Policy allows no `style` attribute): small capitals (a title's `\textsc`, a
+ * style's `font-variant="small-caps"`), underline, and the upright, regular-weight and normal
+ * variants that flip formatting inside an italic, bold or small-caps title. Other declarations
+ * are dropped with the attribute.
+ */
+const styleClasses: Record<string, string> = {
+  'font-variant:small-caps': 'smallcaps',
+  'font-variant:normal': 'csl-normal-variant',
+  'font-style:normal': 'csl-normal-style',
+  'font-style:italic': 'csl-italic',
+  'font-weight:normal': 'csl-normal-weight',
+  'font-weight:bold': 'csl-bold',
+  'text-decoration:underline': 'underline'
+}
+
+/** Replace, in place, citeproc-js's `style` attributes by our classes (`styleClasses`). */
+export function stylesAsClasses(nodes: ElementContent[]): ElementContent[] {
+  for (const node of nodes) {
+    if (node.type !== 'element') continue
+    const style = node.properties.style
+    if (typeof style === 'string') {
+      const classes = style.split(';').map((declaration) => styleClasses[declaration.replace(/\s+/g, '').toLowerCase()]).filter((name) => name !== undefined)
+      delete node.properties.style
+      if (classes.length > 0) node.properties.className = [...(Array.isArray(node.properties.className) ? node.properties.className.map(String) : []), ...classes]
+    }
+    stylesAsClasses(node.children)
+  }
+  return nodes
+}
+
 const parsed = {raw: new Map<string, ElementContent[]>(), sanitized: new Map<string, ElementContent[]>()}
 const limit = 200_000
 
@@ -129,6 +161,7 @@ export function htmlFragment(html: string, options: {sanitize?: boolean} = {}): 
   let nodes = cache.get(html)
   if (!nodes) {
     const children = parseCiteprocHtml(html) ?? (fromHtml(html, {fragment: true}).children as ElementContent[])
+    stylesAsClasses(children)
     nodes = options.sanitize ? (sanitizeTree({type: 'root', children}).children as ElementContent[]) : children
     if (cache.size >= limit) cache.clear()
     cache.set(html, nodes)

@@ -18,7 +18,7 @@ export const schema: Schema = {
     a: [...(defaultSchema.attributes?.a ?? []), 'title'],
     img: [...(defaultSchema.attributes?.img ?? []), 'title'],
     code: [['className', /^language-./, 'math-inline', 'math-display']],
-    span: [['className', 'citation', 'cite-variant', 'citation-missing', 'math-inline', 'math-display', 'csl-left-margin', 'csl-right-inline', 'csl-block', 'csl-indent', 'nocase']],
+    span: [['className', 'citation', 'cite-variant', 'citation-missing', 'math-inline', 'math-display', 'csl-left-margin', 'csl-right-inline', 'csl-block', 'csl-indent', 'nocase', 'smallcaps', 'underline', 'csl-normal-variant', 'csl-normal-style', 'csl-italic', 'csl-normal-weight', 'csl-bold']],
     div: [['className', 'csl-entry', 'csl-left-margin', 'csl-right-inline', 'csl-block', 'csl-indent', 'math-display']]
   },
   protocols: {
