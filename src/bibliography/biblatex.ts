@@ -30,6 +30,8 @@ export interface MapOptions {
   variant?: Variant
   /** The document's language is English (Pandoc converts titles to sentence case only then). */
   english?: boolean
+  /** Hears of each LaTeX command left out of a field because it is not known (`\\foo`). */
+  onUnknownCommand?: (name: string) => void
 }
 
 type Fields = Map<string, string>
@@ -226,7 +228,7 @@ const cleanUrl = (raw: string) => raw.trim().replace(/\\([_%&#~$])/g, '$1')
 export function entryToCsl(entry: RawEntry, fields: Fields, options: MapOptions = {}): Record<string, unknown> {
   const variant = options.variant ?? 'biblatex'
   const et = entry.type.toLowerCase()
-  const latex = (value: string) => parseLatex(value.trim(), resolveKey)
+  const latex = (value: string) => parseLatex(value.trim(), resolveKey, options.onUnknownCommand)
   const field = (name: string): Inline[] | undefined => {
     const value = fields.get(name)
     return value === undefined ? undefined : latex(value)

@@ -38,6 +38,27 @@ const moreCommands: Record<string, string> = {
   textasciitilde: '~', textunderscore: '_', textbackslash: '\\', textbar: '|', textquotesingle: "'"
 }
 
+/**
+ * The journal macros of AASTeX (`aas_macros.sty`), which the ADS writes into every BibTeX record
+ * it exports (`journal = {\\apj}`), with the abbreviations LaTeX prints for them. Pandoc knows
+ * none and drops them, so that such a reference has no journal.
+ */
+export const journalMacros: Record<string, string> = {
+  aj: 'AJ', actaa: 'Acta Astron.', araa: 'ARA&A', apj: 'ApJ', apjl: 'ApJ', apjs: 'ApJS', ao: 'Appl. Opt.',
+  apss: 'Ap&SS', aap: 'A&A', aapr: 'A&A Rev.', aaps: 'A&AS', azh: 'AZh', baas: 'BAAS',
+  bac: 'Bull. astr. Inst. Czechosl.', caa: 'Chinese Astron. Astrophys.', cjaa: 'Chinese J. Astron. Astrophys.',
+  icarus: 'Icarus', jcap: 'J. Cosmology Astropart. Phys.', jrasc: 'JRASC', memras: 'MmRAS', mnras: 'MNRAS',
+  na: 'New A', nar: 'New A Rev.', pra: 'Phys. Rev. A', prb: 'Phys. Rev. B', prc: 'Phys. Rev. C',
+  prd: 'Phys. Rev. D', pre: 'Phys. Rev. E', prl: 'Phys. Rev. Lett.', pasa: 'PASA', pasp: 'PASP', pasj: 'PASJ',
+  rmxaa: 'Rev. Mexicana Astron. Astrofis.', qjras: 'QJRAS', skytel: 'S&T', solphys: 'Sol. Phys.',
+  sovast: 'Soviet Ast.', ssr: 'Space Sci. Rev.', zap: 'ZAp', nat: 'Nature', iaucirc: 'IAU Circ.',
+  aplett: 'Astrophys. Lett.', apspr: 'Astrophys. Space Phys. Res.', bain: 'Bull. Astron. Inst. Netherlands',
+  fcp: 'Fund. Cosmic Phys.', gca: 'Geochim. Cosmochim. Acta', grl: 'Geophys. Res. Lett.', jcp: 'J. Chem. Phys.',
+  jgr: 'J. Geophys. Res.', jqsrt: 'J. Quant. Spec. Radiat. Transf.', memsai: 'Mem. Soc. Astron. Italiana',
+  nphysa: 'Nucl. Phys. A', physrep: 'Phys. Rep.', physscr: 'Phys. Scr', planss: 'Planet. Space Sci.',
+  procspie: 'Proc. SPIE', astap: 'A&A', apjlett: 'ApJ', apjsupp: 'ApJS', applopt: 'Appl. Opt.'
+}
+
 const formatting: Record<string, Format | 'plain'> = {
   emph: 'emph', textit: 'emph', textsl: 'emph', textbf: 'strong', strong: 'strong', textsc: 'smallcaps',
   textsuperscript: 'sup', textsubscript: 'sub', textnormal: 'nodecor', textrm: 'plain', textsf: 'plain',
@@ -60,7 +81,7 @@ const special = /[\s{}$\\%'`~\u2018\u2019\u201c\u201d-]/
 
 class Reader {
   pos = 0
-  constructor(readonly src: string, readonly bibstring: (key: string) => string) {}
+  constructor(readonly src: string, readonly bibstring: (key: string) => string, readonly onUnknown?: (name: string) => void) {}
 
   private peek(offset = 0): string {
     return this.src[this.pos + offset] ?? ''
@@ -236,7 +257,7 @@ class Reader {
   private accent(mark: string, out: Inline[]) {
     const raw = this.rawArgument() ?? ''
     const base = raw.replace(/^\\([ij])(?![a-zA-Z])\s*/, '$1')
-    const text = base.startsWith('\\') || base.includes('{') ? stringify(parseLatex(base, this.bibstring)) : base
+    const text = base.startsWith('\\') || base.includes('{') ? stringify(parseLatex(base, this.bibstring, this.onUnknown)) : base
     addText(out, text ? (text[0]! + mark).normalize('NFC') + text.slice(1) : mark)
   }
 
@@ -317,11 +338,12 @@ class Reader {
       this.rawArgument()
       return undefined
     }
-    const symbol = tables.commands[name] ?? moreCommands[name] ?? tables.mathCommands[name]
+    const symbol = tables.commands[name] ?? moreCommands[name] ?? tables.mathCommands[name] ?? journalMacros[name]
     // TeX: the spaces after a control word are not text; `\ss{}` ends it as well.
     while (/[ \t\n\r]/.test(this.peek())) this.pos++
     if (this.src.startsWith('{}', this.pos)) this.pos += 2
     if (symbol !== undefined) addText(out, symbol)
+    else this.onUnknown?.(name)
     return undefined
   }
 }
@@ -333,9 +355,12 @@ function addText(out: Inline[], text: string) {
   else out.push({type: 'str', text})
 }
 
-/** A LaTeX value as inlines. `bibstring` resolves `\bibstring{key}` (biblatex's localisation keys). */
-export function parseLatex(value: string, bibstring: (key: string) => string = (key) => key): Inline[] {
-  const reader = new Reader(value, bibstring)
+/**
+ * A LaTeX value as inlines. `bibstring` resolves `\bibstring{key}` (biblatex's localisation keys);
+ * `onUnknown` hears of each command left out because it is not known (as Pandoc leaves it out).
+ */
+export function parseLatex(value: string, bibstring: (key: string) => string = (key) => key, onUnknown?: (name: string) => void): Inline[] {
+  const reader = new Reader(value, bibstring, onUnknown)
   const out: Inline[] = []
   while (reader.pos < value.length) {
     out.push(...reader.inlines())

@@ -227,16 +227,30 @@ function fromBibtex(text: string, file: string, diagnostics: BibliographyDiagnos
   for (const {entry} of entries) byKey.set(entry.label, {entry, fields: entryFields(entry)})
   const items: unknown[] = []
   const offsets: Array<number | undefined> = []
+  // Commands left out because they are not known: one warning a command, at its first use.
+  const unknown = new Map<string, {entries: Set<string>; offset: number | undefined}>()
   for (const {entry, offset} of entries) {
     if (entry.type.toLowerCase() === 'xdata') continue
+    const onUnknownCommand = (name: string) => {
+      const known = unknown.get(name)
+      if (known) known.entries.add(entry.label)
+      else {
+        const use = offset === undefined ? -1 : text.slice(offset).search(new RegExp(`\\\\${name}(?![a-zA-Z])`))
+        unknown.set(name, {entries: new Set([entry.label]), offset: use < 0 ? offset : offset! + use})
+      }
+    }
     try {
       const fields = withInherited(entry, entryFields(entry), byKey, variant)
-      items.push(entryToCsl(entry, fields, options))
+      items.push(entryToCsl(entry, fields, {...options, onUnknownCommand}))
       offsets.push(offset)
     } catch (error) {
       const where = offset !== undefined ? lineColumn(text, offset) : {}
       diagnostics.push({file, ...where, message: `Entry \`${entry.label}\` cannot be read and is left out: ${syntaxReason(error)}`, ruleId: 'bibliography-bibtex', fatal: false})
     }
+  }
+  for (const [name, {entries: using, offset}] of unknown) {
+    const where = offset !== undefined ? lineColumn(text, offset) : {}
+    diagnostics.push({file, ...where, message: `LaTeX command \`\\${name}\` is not known and is left out, as Pandoc leaves it out${using.size > 1 ? ` (in ${using.size} entries; the first is here)` : ''}`, ruleId: 'bibliography-latex', fatal: false})
   }
   return {items, offsets}
 }
