@@ -187,7 +187,7 @@ test('never in code, math, raw HTML, URLs, link targets and titles', async () =>
     "f'(x) -- \"x\"",
     '$$',
     '',
-    '<div title="a--b">"raw" -- it\'s...</div>',
+    '<pre title="a--b">"raw" -- it\'s...</pre>',
     '',
     "`\"a\" -- 'b'...` and $f'(x) -- 'y'$ and <span title=\"it's -- x\">it's</span>",
     '',
@@ -199,7 +199,7 @@ test('never in code, math, raw HTML, URLs, link targets and titles', async () =>
   // Pandoc's `$$` is display math in a paragraph.
   const formula = (math as Paragraph).children[0]!
   assert.deepEqual([math.type, formula.type, 'value' in formula && formula.value], ['paragraph', 'inlineMath', "f'(x) -- \"x\""])
-  assert.deepEqual([html.type, 'value' in html && html.value], ['html', '<div title="a--b">"raw" -- it\'s...</div>'])
+  assert.deepEqual([html.type, 'value' in html && html.value], ['html', '<pre title="a--b">"raw" -- it\'s...</pre>'])
   assert.equal(textOf(paragraph, markdown), "`\"a\" -- 'b'...` and $f'(x) -- 'y'$ and <span title=\"it's -- x\">it’s</span>")
   const urls = links.children.filter((node) => node.type === 'link')
   assert.deepEqual(urls.map((link) => [link.url, link.title ?? null, textOf(link, markdown)]), [

@@ -211,3 +211,31 @@ test('a bare URL made a link reads its backslash escapes as Pandoc reads text', 
   const [link] = all(parse('see http://example.org/x.aspx\\#http11\\_max_con now').tree, 'link') as Array<{url: string; children: Array<{value: string}>}>
   assert.deepEqual([link!.url, link!.children[0]!.value], ['http://example.org/x.aspx#http11_max_con', 'http://example.org/x.aspx#http11_max_con'])
 })
+
+test('HTML blocks: the block-level tags are HTML, the text between them Markdown (Pandoc\'s markdown_in_html_blocks)', () => {
+  const {tree} = parse('<div class="figure">\n<img src="a.png" alt="A" />\n<p class="caption">(\\#fig:x) The *map*, after @smith2000.</p>\n</div>\n\n<div>\n  Some **text**\n  on two lines.\n</div>\n\n<table><tr><td>x</td></tr></table>\n\n<pre>\n*kept*\n</pre>\n')
+  const shape = tree.children.map((node) => node.type === 'html' ? node.value.replace(/\n/g, '⏎') : `${node.type}${node.data?.hName ? `(${node.data.hName})` : ''}`)
+  assert.deepEqual(shape, [
+    '<div class="figure">', '<img src="a.png" alt="A" />', '<p class="caption">', 'paragraph(span)', '</p>⏎</div>',
+    '<div>', 'paragraph', '</div>',
+    '<table><tr><td>', 'paragraph(span)', '</td></tr></table>',
+    '<pre>⏎*kept*⏎</pre>'
+  ])
+  const caption = tree.children[3] as Nodes & {children: Nodes[]}
+  assert.deepEqual(caption.children.map((node) => node.type), ['text', 'emphasis', 'text', 'cite', 'text'])
+  assert.equal((caption.children[0] as {value: string}).value, '(#fig:x) The ')
+  // Positions are the file's: the citation on line 3, after the tag.
+  const cite = all(caption, 'cite')[0]!
+  assert.deepEqual([cite.position?.start.line, cite.position?.start.column, cite.position?.start.offset], [3, 47, 95])
+  // The div's text, indented in the source, is one paragraph (not code), at its own place.
+  const paragraph = tree.children[6]!
+  assert.deepEqual([paragraph.position?.start.line, paragraph.position?.start.column], [7, 3])
+})
+
+test('HTML blocks: a block-level tag left open (`<div id="foo"` with no `>`) keeps the block as text, as CommonMark reads it', () => {
+  // Each of these once sent the reader round for ever: the block held no tag to cut at.
+  for (const markdown of ['<div id="foo"\n*hi*\n', '<div class\nfoo\n', '<div *???-&&&-<---\n*foo*\n']) {
+    const {tree} = parse(markdown)
+    assert.deepEqual(tree.children.map((node) => node.type), ['html'], markdown)
+  }
+})

@@ -9,6 +9,8 @@
  * - figures: an image alone in its paragraph is a figure with its caption as Markdown;
  *   `{attributes}` after images and links; inline code trimmed;
  * - `^superscript^`, `~subscript~`; `:::` fenced divs; `| ` line blocks; `% Title` blocks;
+ * - Markdown between the block-level tags of an HTML block (`<p class="caption">The *map*.</p>`),
+ *   Pandoc's `markdown_in_html_blocks`;
  * - block structure: a paragraph goes on over lines that would start a list, a heading, a block
  *   quote or a rule in CommonMark (Pandoc wants a blank line before those), a setext heading is one
  *   line of text; Pandoc's title block (`% Title`).
@@ -25,6 +27,8 @@ import {pandocScript, pandocScriptFromMarkdown} from '../syntax/pandoc-script.js
 import {pandocDiv, pandocDivFromMarkdown} from '../syntax/pandoc-div.js'
 import {pandocTitleBlock, pandocTitleBlockFromMarkdown} from '../syntax/pandoc-title-block.js'
 import {pandocLineBlock, pandocLineBlockFromMarkdown} from '../syntax/pandoc-line-block.js'
+import {pandocHtmlBlocksFromMarkdown} from '../syntax/pandoc-html-blocks.js'
+import {fromMarkdown} from 'mdast-util-from-markdown'
 
 export interface Options {
   /** `$` and `$$` math (default true). */
@@ -45,6 +49,8 @@ export interface Options {
   rawTex?: boolean
   /** Pandoc's block rules: no list, heading, quote or rule without a blank line before (default true). */
   blocks?: boolean
+  /** Markdown between the block-level tags of HTML blocks (default true). */
+  htmlBlocks?: boolean
 }
 
 declare module 'unified' {
@@ -87,5 +93,9 @@ export default function remarkPandoc(this: Processor, options: Options = {}): un
   if (options.citations !== false) {
     micromarkExtensions.push(pandocCitation())
     fromMarkdownExtensions.push(pandocCitationFromMarkdown())
+  }
+  if (options.htmlBlocks !== false) {
+    // The text between the tags is read by this same parser, with every extension (these included).
+    fromMarkdownExtensions.push(pandocHtmlBlocksFromMarkdown((value) => fromMarkdown(value, {extensions: micromarkExtensions, mdastExtensions: fromMarkdownExtensions})))
   }
 }
