@@ -57,13 +57,25 @@ function jsonLd(file: VFile, title: string, references: CslItem[]): string {
 }
 
 /**
- * The reader's stored preferences (theme, where notes show) set on `<html>` from the head, before
- * the page is first painted: the client script at the end of the body keeps them, but set only
- * there a chosen dark theme would flash light on every load. Values are checked as the client
- * checks its own (a word); a page that cannot read storage just shows the defaults.
+ * Run in the head, before the page is first painted, so that nothing moves once it is:
+ * - `html.js`: the script runs, so the reader controls (useless without it, `hidden` in the HTML)
+ *   are shown by the stylesheet from the first paint, not by the client script after load;
+ * - the reader's stored preferences (theme, where notes show) on `<html>`: the client script at the
+ *   end of the body keeps them, but set only there a chosen dark theme would flash light;
+ * - `html.has-sidenotes` when notes will stand in the margin (the client's `notesMode` rule, same
+ *   widths), so that the column is already where the sidenotes leave it.
+ * Values are checked as the client checks its own (a word); a page that cannot read storage just
+ * shows the defaults.
  */
 export const preferencesScript =
-  'try{for(var k of["notes","theme"]){var v=localStorage.getItem("essay-edition:"+k);if(v&&/^[a-z]+$/.test(v))document.documentElement.dataset[k]=v}}catch(e){}'
+  'var d=document.documentElement;d.classList.add("js");try{for(var k of["notes","theme"]){var v=localStorage.getItem("essay-edition:"+k);if(v&&/^[a-z]+$/.test(v))d.dataset[k]=v}}catch(e){}' +
+  'var n=d.dataset.notes;if(n!=="end"&&n!=="popover"&&matchMedia(n==="side"?"(min-width:70em)":"(min-width:87.5em)").matches)d.classList.add("has-sidenotes")'
+
+/**
+ * The page's icon, inline (a rounded square in the accent colour), so that the browser does not ask
+ * the server for `/favicon.ico`: the page makes no request. The CSP's `img-src` admits `data:`.
+ */
+export const pageIcon = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1a5c9e"/></svg>')
 
 export default function rehypeDocument(options: Options = {}) {
   return function transformer(tree: Root, file: VFile) {
@@ -92,6 +104,7 @@ export default function rehypeDocument(options: Options = {}) {
       nl(), el('meta', {name: 'referrer', content: 'no-referrer'}),
       nl(), el('script', {}, [text(preferencesScript)]),
       nl(), el('title', {}, [text(title)]),
+      nl(), el('link', {rel: ['icon'], href: pageIcon}),
       nl(), el('meta', {name: 'generator', content: 'essay-edition'})
     ]
     if (metadata?.description) head.push(nl(), meta('description', metadata.description))
