@@ -9,6 +9,7 @@ import type {VFile} from 'vfile'
 import {cspHash, el, text} from '../util/hast.js'
 import {highwireReference} from '../bibliography/coins.js'
 import type {CslItem} from '../citations/render.js'
+import {pageDescription} from '../util/description.js'
 
 export interface Options {
   /** The client script (bundled JavaScript), inlined. */
@@ -21,9 +22,22 @@ export interface Options {
 
 const nl = (): ElementContent => text('\n')
 const meta = (name: string, content: string) => el('meta', {name, content})
+/** Open Graph's tags are `property`, not `name` (RDFa, as the protocol defines them). */
+const property = (name: string, content: string) => el('meta', {property: name, content})
+
+/** The front matter's `url`, when it is an absolute http(s) address (a canonical link must be). */
+function canonicalUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined
+  } catch {
+    return undefined
+  }
+}
 
 
-function jsonLd(file: VFile, title: string, references: CslItem[]): string {
+function jsonLd(file: VFile, title: string, description: string | undefined, references: CslItem[]): string {
   const metadata = file.data.metadata
   const data: Record<string, unknown> = {
     '@context': 'https://schema.org',
@@ -32,7 +46,8 @@ function jsonLd(file: VFile, title: string, references: CslItem[]): string {
     name: title
   }
   if (metadata?.author) data.author = metadata.author.map((a) => ({'@type': 'Person', name: a.name}))
-  if (metadata?.date) data.datePublished = metadata.date
+  if (metadata?.dateIso) data.datePublished = metadata.dateIso
+  if (description) data.description = description
   if (metadata?.lang) data.inLanguage = metadata.lang
   if (metadata?.publisher) data.publisher = {'@type': 'Organization', name: metadata.publisher}
   if (metadata?.containerTitle) data.isPartOf = {'@type': 'Periodical', name: metadata.containerTitle}
@@ -86,7 +101,17 @@ export default function rehypeDocument(options: Options = {}) {
     const references = (citations?.listed ?? []).map((key) => items?.get(key)).filter((item): item is CslItem => Boolean(item))
     const script = options.script ?? ''
     const css = options.css ?? ''
-    const ld = jsonLd(file, title, references)
+    const description = pageDescription(metadata?.raw ?? {}, tree)
+    const ld = jsonLd(file, title, description, references)
+    const canonical = canonicalUrl(metadata?.url)
+    if (metadata?.url && !canonical) {
+      const place = metadata.places?.url
+      file.message(`Front-matter \`url\` "${metadata.url}" is not an absolute http(s) address; the page has no canonical link`, {
+        ...(place ? {place} : {}),
+        ruleId: 'front-matter-url',
+        source: 'essay-edition'
+      })
+    }
 
     const head: ElementContent[] = [
       nl(), el('meta', {charSet: 'utf-8'}),
@@ -107,20 +132,31 @@ export default function rehypeDocument(options: Options = {}) {
       nl(), el('link', {rel: ['icon'], href: pageIcon}),
       nl(), el('meta', {name: 'generator', content: 'essay-edition'})
     ]
-    if (metadata?.description) head.push(nl(), meta('description', metadata.description))
+    if (description) head.push(nl(), meta('description', description))
+    if (canonical) head.push(nl(), el('link', {rel: ['canonical'], href: canonical}))
     if (metadata?.keywords) head.push(nl(), meta('keywords', metadata.keywords.join(', ')))
     for (const author of metadata?.author ?? []) head.push(nl(), meta('author', author.name))
     head.push(nl(), meta('citation_title', title))
     for (const author of metadata?.author ?? []) {
       head.push(nl(), meta('citation_author', author.family ? [author.family, author.given].filter(Boolean).join(', ') : author.name))
     }
-    if (metadata?.date) head.push(nl(), meta('citation_publication_date', metadata.date.replace(/-/g, '/')))
+    // Google Scholar's form of the ISO date (2022/01/28).
+    if (metadata?.dateIso) head.push(nl(), meta('citation_publication_date', metadata.dateIso.replace(/-/g, '/')))
     if (metadata?.containerTitle) head.push(nl(), meta('citation_journal_title', metadata.containerTitle))
     if (metadata?.publisher) head.push(nl(), meta('citation_publisher', metadata.publisher))
     if (metadata?.doi) head.push(nl(), meta('citation_doi', metadata.doi))
     if (metadata?.url) head.push(nl(), meta('citation_public_url', metadata.url))
     if (metadata?.lang) head.push(nl(), meta('citation_language', metadata.lang))
     for (const item of references) head.push(nl(), meta('citation_reference', highwireReference(item)))
+    // Link previews (Open Graph, read by most sites and apps; the Twitter card, by X and others).
+    head.push(nl(), property('og:type', 'article'), nl(), property('og:title', title))
+    if (description) head.push(nl(), property('og:description', description))
+    if (canonical) head.push(nl(), property('og:url', canonical))
+    if (metadata?.lang) head.push(nl(), property('og:locale', metadata.lang.replace(/-/g, '_')))
+    for (const author of metadata?.author ?? []) head.push(nl(), property('article:author', author.name))
+    if (metadata?.dateIso) head.push(nl(), property('article:published_time', metadata.dateIso))
+    head.push(nl(), meta('twitter:card', 'summary'), nl(), meta('twitter:title', title))
+    if (description) head.push(nl(), meta('twitter:description', description))
     head.push(nl(), el('script', {type: 'application/ld+json'}, [text(ld)]))
     head.push(nl(), el('style', {}, [text(css)]), nl())
 
@@ -150,7 +186,8 @@ export default function rehypeDocument(options: Options = {}) {
       el('h1', {className: ['title']}, [text(title)]),
       ...(metadata?.subtitle ? [nl(), el('p', {className: ['subtitle']}, [text(metadata.subtitle)])] : []),
       ...(metadata?.author ? [nl(), el('p', {className: ['byline']}, [text(metadata.author.map((a) => a.name).join(', '))])] : []),
-      ...(metadata?.date ? [nl(), el('p', {className: ['date']}, [el('time', {dateTime: metadata.date}, [text(metadata.date)])])] : []),
+      // A date that cannot be read as ISO 8601 is shown as written, without `time` (a warning).
+      ...(metadata?.date ? [nl(), el('p', {className: ['date']}, [metadata.dateIso ? el('time', {dateTime: metadata.dateIso}, [text(metadata.date)]) : text(metadata.date)])] : []),
       nl(),
       el('div', {className: ['reader-controls'], hidden: true, dataReaderControls: ''}, controls),
       nl()
