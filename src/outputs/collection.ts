@@ -35,7 +35,7 @@ export function collectionPage(entries: CollectionEntry[], assets: {css: string}
       h('body', [
         h('header.masthead', [h('h1.title', title)]),
         h('main#main', [
-          h('ul.collection', {role: 'list'}, entries.map((entry) =>
+          h('ul.collection', entries.map((entry) =>
             h('li.collection-entry', [
               h('h2', [h('a', {href: entry.href}, entry.title)]),
               entry.author || entry.date ? h('p.byline', [entry.author ?? '', entry.author && entry.date ? ', ' : '', entry.date ? dateOf(entry.date) : '']) : '',

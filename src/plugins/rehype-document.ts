@@ -192,10 +192,12 @@ export default function rehypeDocument(options: Options = {}) {
       el('div', {className: ['reader-controls'], hidden: true, dataReaderControls: ''}, controls),
       nl()
     ])
+    // The article is named by the essay's title (an `aria-label`: the W3C checker asks an article
+    // without a heading of its own for one, and counts no `aria-labelledby`).
     const body: ElementContent[] = [
       nl(), el('a', {className: ['skip-link'], href: '#main'}, [text('Skip to the text')]),
       nl(), masthead,
-      nl(), el('main', {id: 'main'}, [nl(), el('article', {className: ['essay']}, tree.children as ElementContent[]), nl()]),
+      nl(), el('main', {id: 'main'}, [nl(), el('article', {className: ['essay'], ariaLabel: title}, tree.children as ElementContent[]), nl()]),
       nl(), el('div', {id: 'live-region', className: ['sr-only'], ariaLive: 'polite'}),
       nl(), el('script', {}, [text(script)]), nl()
     ]
