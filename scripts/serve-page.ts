@@ -1,11 +1,13 @@
 /**
  * A built page served over HTTP from 127.0.0.1, as a reader's browser (or Lighthouse) would get it
- * from a web server: `/` is the page; any other path is a 404. Every request is recorded, so that a
+ * from a web server: `/` is the page (gzipped when the browser accepts it, as web servers and static
+ * hosts send HTML); any other path is a 404. Every request is recorded, so that a
  * test can see that the page asked for nothing else (no `/favicon.ico`). Used by the browser tests
  * and by `npm run audit`.
  */
 import fs from 'node:fs'
 import http from 'node:http'
+import zlib from 'node:zlib'
 import type {AddressInfo} from 'node:net'
 
 export interface ServedPage {
@@ -25,13 +27,16 @@ export interface ServeOptions {
 }
 
 export async function servePage(htmlFile: string, options: ServeOptions = {}): Promise<ServedPage> {
-  const html = fs.readFileSync(htmlFile)
+  const page = fs.readFileSync(htmlFile)
+  const gzipped = zlib.gzipSync(page, {level: 9})
   const requests: string[] = []
   const server = http.createServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
     requests.push(pathname)
     if (pathname === '/' || pathname === '/index.html') {
-      response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'content-length': html.length})
+      const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+      const html = gzip ? gzipped : page
+      response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'content-length': html.length, ...(gzip ? {'content-encoding': 'gzip'} : {}), vary: 'accept-encoding'})
       const trickle = options.trickle
       if (!trickle) return void response.end(html)
       let sent = 0
