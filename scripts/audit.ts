@@ -67,5 +67,5 @@ else {
 }
 print()
 print('README row:')
-print(`| ${new Date().toISOString().slice(0, 10)} | ${categories.map(score).join(' | ')} | ${lhr.audits['cumulative-layout-shift']?.displayValue ?? '?'} | ${failed.filter((a) => inCategory(a.id)).map((a) => '`' + a.id + '`').join(', ') || 'none'} |`)
+print(`| ${new Date().toISOString().slice(0, 10)} | ${positionals[0] ? path.basename(essay) : 'default'} | ${categories.map(score).join(' | ')} | ${lhr.audits['cumulative-layout-shift']?.displayValue ?? '?'} | ${failed.filter((a) => inCategory(a.id)).map((a) => '`' + a.id + '`').join(', ') || 'none'} |`)
 fs.rmSync(out, {recursive: true, force: true})
