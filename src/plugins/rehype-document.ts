@@ -1,8 +1,10 @@
 /**
  * Stage "document": wrap the essay in a whole page: `lang`, title, viewport, a
  * Content-Security-Policy that admits only the page's own inline script and style (by hash),
- * Highwire Press `citation_*` tags and schema.org JSON-LD for reference managers, the masthead with
- * the style control, and the inlined CSS and client script. The page loads nothing else.
+ * Highwire Press `citation_*` tags and schema.org JSON-LD for reference managers, a description,
+ * Open Graph and Twitter card tags for link previews (and a canonical link for an http(s) `url`),
+ * an inline icon, the masthead with the style control, and the inlined CSS and client script. The
+ * page loads nothing else, not even `/favicon.ico`.
  */
 import type {ElementContent, Root, RootContent} from 'hast'
 import type {VFile} from 'vfile'
