@@ -15,13 +15,14 @@
  *   render ───────── every style through citeproc-js -> node.data.cite, file.data.citations
  *   to hast ──────── remark-rehype with our handlers (cite, footnotes); raw HTML parsed
  *   sanitize ─────── the essay's own content, before we add ours
+ *   heading levels ─ an essay using `#` headings shifted down one (the title is the page's h1)
  *   notes ────────── note references, endnotes, backlinks
  *   contents ─────── heading ids, table of contents (2+ headings)
  *   permalinks ───── paragraph ids p-N (as "¶ N"), links to paragraphs and headings
  *   references ───── one list per style, backlinks, copy buttons, COinS, exports
  *   cite this ────── the essay's own citation in every style and as BibTeX
  *   math ─────────── TeX to MathML (KaTeX, loaded for pages with math only); bad TeX shown as code
- *   document ─────── head, metadata, CSP, inline CSS and script
+ *   document ─────── head, metadata (description, link previews), CSP, inline CSS and script
  *   stringify
  */
 import fs from 'node:fs'
@@ -46,6 +47,7 @@ import remarkCitations from './plugins/remark-citations.js'
 import remarkSmartPunctuation from './plugins/remark-smart-punctuation.js'
 import remarkBibliography from './plugins/remark-bibliography.js'
 import remarkRenderCitations from './plugins/remark-render-citations.js'
+import rehypeShiftHeadings from './plugins/rehype-shift-headings.js'
 import rehypeNotes from './plugins/rehype-notes.js'
 import rehypeToc from './plugins/rehype-toc.js'
 import rehypePermalinks from './plugins/rehype-permalinks.js'
@@ -256,6 +258,7 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
       return rehypeRaw()(tree, file)
     })
     .use(() => (tree: HastRoot) => (options.trustHtml ? tree : sanitizeTree(tree)))
+    .use(rehypeShiftHeadings)
     .use(rehypeNotes, {mode: defaultClass === 'note' ? 'note' : 'in-text'})
     .use(rehypeToc)
     .use(rehypePermalinks)

@@ -10,7 +10,10 @@ export interface EssayMetadata {
   title?: string
   subtitle?: string
   author?: Array<{name: string; family?: string; given?: string; affiliation?: string; orcid?: string}>
+  /** The date as written (shown in the masthead). */
   date?: string
+  /** The date as ISO 8601 (`2022-01-28`), when `date` can be read as one (util/iso-date.ts). */
+  dateIso?: string
   lang?: string
   description?: string
   keywords?: string[]

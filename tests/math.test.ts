@@ -66,7 +66,7 @@ test('in the pipeline: bad math is located in the essay; a heading is slugged fr
   const messages = file.messages.map((m) => `${m.line}:${m.column} ${m.reason}`)
   assert.deepEqual(messages, ['5:6 Math cannot be rendered: KaTeX parse error: Undefined control sequence: \\foo at position 3'])
   assert.match(html, /<code class="katex-error" title="[^"]*">a\+\\foo<\/code>/)
-  assert.match(html, /<h1 id="the-x-axis">The <span class="katex"><math/)
+  assert.match(html, /<h2 id="the-x-axis">The <span class="katex"><math/)
 })
 
 test('macros the essay defines in raw TeX are KaTeX\'s (Pandoc\'s latex_macros); one warning a cause', async () => {

@@ -55,7 +55,8 @@ test('Pandoc\'s inline notes become notes, citations in them rendered; heading a
   const apa = selectAll('.cite-variant', notes[0]!).filter((v) => String(v.properties.dataStyles).split(' ').includes('apa')).map((v) => toString(v))
   assert.deepEqual(apa, ['Knuth (1984, p. 12)', '(Smith, 2019)'])
   assert.ok(select('em', notes[0]!), 'emphasis kept in the note')
-  const heading = select('article h1', tree)!
+  // Under the page's title, the paper's `#` heading is an h2 (issue 19's heading shift).
+  const heading = select('article h2', tree)!
   const text = heading.children.filter((child) => !(child.type === 'element' && child.tagName === 'a')).map((child) => toString(child)).join('')
   assert.equal(text.trim(), 'Introduction')
   assert.equal(heading.properties.id, 'sec:intro', 'the author\'s id, as Pandoc gives it')
@@ -72,7 +73,7 @@ test('heading ids written as Pandoc attributes: kept when free, a slug when take
   const {html} = await buildEdition(file, {styles: ['apa']})
   assert.ok(html, file.messages.join('\n'))
   const page = fromHtml(html)
-  assert.deepEqual(selectAll('article h1, article h2', page).map((h) => h.properties.id), ['sec:intro', 'method', 'method-again', 'notes-here'])
+  assert.deepEqual(selectAll('article > h2, article > h3', page).map((h) => h.properties.id), ['sec:intro', 'method', 'method-again', 'notes-here'])
   assert.deepEqual(selectAll('nav a[href^="#"]', page).map((a) => a.properties.href), ['#sec:intro', '#method', '#method-again', '#notes-here'])
   const links = selectAll('article p a[href^="#"]', page).map((a) => String(a.properties.href)).filter((href) => !/^#p-\d+$/.test(href))
   assert.deepEqual(links, ['#method', '#sec:intro'], 'the links to them, untouched (paragraph permalinks aside)')

@@ -9,7 +9,7 @@ import type {EssayMetadata} from '../types.js'
 function essayKey(metadata: EssayMetadata): string {
   const author = metadata.author?.[0]
   const base = author?.family ?? (author ? splitName(author.name).family ?? author.name : undefined) ?? String(metadata.title).split(/\s+/)[0]!
-  const year = /^\d{4}/.exec(metadata.date ?? '')?.[0] ?? ''
+  const year = /^\d{4}/.exec(metadata.dateIso ?? metadata.date ?? '')?.[0] ?? ''
   return (base.normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'essay') + year
 }
 
@@ -36,7 +36,7 @@ export function essayItem(metadata: EssayMetadata | undefined, taken: {has(key: 
   if (metadata.author) {
     item.author = metadata.author.map((a) => (a.family ? {family: a.family, ...(a.given ? {given: a.given} : {})} : splitName(a.name)))
   }
-  if (metadata.date) item.issued = dateParts(metadata.date)
+  if (metadata.date) item.issued = dateParts(metadata.dateIso ?? metadata.date)
   if (metadata.containerTitle) item['container-title'] = metadata.containerTitle
   if (metadata.publisher) item.publisher = metadata.publisher
   if (metadata.url) item.URL = metadata.url

@@ -4,6 +4,7 @@
  */
 import {toHtml} from 'hast-util-to-html'
 import {h} from 'hastscript'
+import {isoDate} from '../util/iso-date.js'
 
 export interface CollectionEntry {
   href: string
@@ -12,6 +13,12 @@ export interface CollectionEntry {
   author?: string
   date?: string
   excerpt?: string
+}
+
+/** A date as written, in `time` with its ISO 8601 form when it has one. */
+function dateOf(date: string) {
+  const iso = isoDate(date)
+  return iso ? h('time', {dateTime: iso}, date) : date
 }
 
 export function collectionPage(entries: CollectionEntry[], assets: {css: string}, title = 'Essays'): string {
@@ -28,10 +35,10 @@ export function collectionPage(entries: CollectionEntry[], assets: {css: string}
       h('body', [
         h('header.masthead', [h('h1.title', title)]),
         h('main#main', [
-          h('ul.collection', {role: 'list'}, entries.map((entry) =>
+          h('ul.collection', entries.map((entry) =>
             h('li.collection-entry', [
               h('h2', [h('a', {href: entry.href}, entry.title)]),
-              entry.author || entry.date ? h('p.byline', [entry.author ?? '', entry.author && entry.date ? ', ' : '', entry.date ? h('time', {dateTime: entry.date}, entry.date) : '']) : '',
+              entry.author || entry.date ? h('p.byline', [entry.author ?? '', entry.author && entry.date ? ', ' : '', entry.date ? dateOf(entry.date) : '']) : '',
               entry.excerpt ? h('p.excerpt', entry.excerpt) : '',
               entry.pdf ? h('p', [h('a', {href: entry.pdf}, 'PDF')]) : ''
             ])

@@ -41,7 +41,7 @@ export default function rehypeCiteThis(options: Options = {}) {
     items.push(text('\n'), el('li', {className: ['bibtex-entry']}, [
       el('pre', {}, [el('code', {className: ['language-bibtex']}, [text(bibtex)])]),
       el('div', {className: ['entry-actions']}, [
-        el('button', {type: 'button', className: ['copy-ref'], ariaLabel: 'Copy the BibTeX of this essay'}, [text('Copy BibTeX')]),
+        el('button', {type: 'button', className: ['copy-ref'], ariaLabel: 'Copy BibTeX of this essay'}, [text('Copy BibTeX')]),
         text(' '),
         el('a', {href: `data:application/x-bibtex;charset=utf-8,${encodeURIComponent(bibtex + '\n')}`, download: 'this-essay.bib', className: ['download']}, [text('Download BibTeX')])
       ])

@@ -12,6 +12,7 @@ import YAML, {isScalar, type Pair, type Scalar} from 'yaml'
 import type {CslItem} from '../citations/render.js'
 import type {EssayMetadata} from '../types.js'
 import {editDistance, lineLocator} from '../util/text.js'
+import {isoDate} from '../util/iso-date.js'
 
 /** Fields that change the edition (ours, and Pandoc's citation fields): a near miss of one is warned. */
 const effectiveFields = [
@@ -118,6 +119,7 @@ export function readMetadata(raw: Record<string, unknown>): EssayMetadata {
   set('subtitle', asString(raw.subtitle))
   set('author', readAuthors(raw.author ?? raw.authors))
   set('date', asString(raw.date))
+  if (metadata.date) set('dateIso', isoDate(metadata.date))
   set('lang', asString(raw.lang ?? raw.language))
   set('description', asString(raw.description ?? raw.abstract ?? raw.summary))
   const keywords = asList(raw.keywords ?? raw.tags).map(asString).filter((k): k is string => Boolean(k))
@@ -138,6 +140,20 @@ export function readMetadata(raw: Record<string, unknown>): EssayMetadata {
 /** A field's name as written, when it is a plain scalar (`title`, `42`). */
 function keyName(pair: Pair): string | undefined {
   return isScalar(pair.key) && pair.key.value !== null && typeof pair.key.value !== 'object' ? String(pair.key.value) : undefined
+}
+
+/** Where a title block's date stands: its third `%` line (the block's start if that is not found). */
+function titleBlockDatePlace(source: string, block: TitleBlock): {line: number; column: number} | undefined {
+  const start = block.position?.start
+  if (!start || !block.position) return undefined
+  const lines = source.split('\n')
+  let seen = 0
+  for (let line = start.line; line <= block.position.end.line; line++) {
+    const textLine = lines[line - 1] ?? ''
+    if (!textLine.startsWith('%')) continue
+    if (++seen === 3) return {line, column: (/^%[ \t]*/.exec(textLine)?.[0].length ?? 1) + 1}
+  }
+  return start
 }
 
 /** The unified plugin. */
@@ -243,5 +259,14 @@ export default function remarkEssayMetadata(options: Options = {}) {
     }
     file.data.metadata = readMetadata(raw)
     if (Object.keys(places).length > 0) file.data.metadata.places = places
+    const {date, dateIso} = file.data.metadata
+    if (date && !dateIso) {
+      const place = places.date ?? (block?.date && raw.date === block.date ? titleBlockDatePlace(String(file.value), block) : node?.position?.start)
+      file.message(`Date "${date}" cannot be read as a date (write it as 2022-01-28, or 28 January 2022); it is shown as written, and left out of the page's metadata`, {
+        ...(place ? {place} : {}),
+        ruleId: 'front-matter-date',
+        source: 'essay-edition'
+      })
+    }
   }
 }

@@ -117,7 +117,7 @@ test('each entry downloads its own BibTeX and RIS from the page alone; Cite this
   assert.equal((JSON.parse(fs.readFileSync((await all.path())!, 'utf8')) as unknown[]).length, 13)
   const citeThis = page.locator('#cite-this')
   assert.match(await citeThis.locator('li:visible .csl-entry').first().innerText(), /Russia warms up to Pakistan/i)
-  await citeThis.getByRole('button', {name: /^Copy the BibTeX/}).click()
+  await citeThis.getByRole('button', {name: /^Copy BibTeX/}).click()
   await page.waitForFunction(() => document.getElementById('live-region')?.textContent === 'Copied')
   const text = await page.evaluate(() => navigator.clipboard.readText())
   assert.match(text, /^@article\{russia,\n\s+title = \{Russia warms up to \{Pakistan\}\},\n\}$/)
