@@ -1,6 +1,6 @@
 /**
  * The collection page (`build/index.html`): every essay built, with its title, author, date and
- * first lines, linking to its edition (and its PDF when built).
+ * first lines, linking to its edition (and its PDF and EPUB when built, and the collection's book).
  */
 import {toHtml} from 'hast-util-to-html'
 import {h} from 'hastscript'
@@ -8,13 +8,14 @@ import {h} from 'hastscript'
 export interface CollectionEntry {
   href: string
   pdf?: string
+  epub?: string
   title: string
   author?: string
   date?: string
   excerpt?: string
 }
 
-export function collectionPage(entries: CollectionEntry[], assets: {css: string}, title = 'Essays'): string {
+export function collectionPage(entries: CollectionEntry[], assets: {css: string}, title = 'Essays', links: {book?: string} = {}): string {
   const tree = h(null, [
     {type: 'doctype'},
     h('html', {lang: 'en'}, [
@@ -26,14 +27,14 @@ export function collectionPage(entries: CollectionEntry[], assets: {css: string}
         h('style', assets.css)
       ]),
       h('body', [
-        h('header.masthead', [h('h1.title', title)]),
+        h('header.masthead', [h('h1.title', title), links.book ? h('p', [h('a', {href: links.book}, 'The collection as an EPUB book')]) : '']),
         h('main#main', [
           h('ul.collection', {role: 'list'}, entries.map((entry) =>
             h('li.collection-entry', [
               h('h2', [h('a', {href: entry.href}, entry.title)]),
               entry.author || entry.date ? h('p.byline', [entry.author ?? '', entry.author && entry.date ? ', ' : '', entry.date ? h('time', {dateTime: entry.date}, entry.date) : '']) : '',
               entry.excerpt ? h('p.excerpt', entry.excerpt) : '',
-              entry.pdf ? h('p', [h('a', {href: entry.pdf}, 'PDF')]) : ''
+              entry.pdf || entry.epub ? h('p', [entry.pdf ? h('a', {href: entry.pdf}, 'PDF') : '', entry.pdf && entry.epub ? ' · ' : '', entry.epub ? h('a', {href: entry.epub}, 'EPUB') : '']) : ''
             ])
           ))
         ])
