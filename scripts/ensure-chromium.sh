@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the test machine has what the browser and PDF tests need, from Debian's packages:
-# Chromium (Playwright's own browser download cannot work here), poppler-utils (PDF checks) and fonts.
+# Chromium (Playwright's own browser download cannot work here), poppler-utils (PDF checks), fonts,
+# and EPUBCheck with a Java runtime (EPUB checks).
 # Installs them when run as root; otherwise says how.
 set -euo pipefail
 need=()
@@ -11,6 +12,8 @@ elif ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
 fi
 command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
+[ -e /usr/share/java/epubcheck.jar ] || need+=(epubcheck)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "The tests need: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -358,10 +358,33 @@ export function epubChapter(page: Root, file: VFile, options: EpubChapterOptions
   }
 }
 
+/** HTML's void elements: the only ones written `<br />`; every other element has an end tag. */
+const voids = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'])
+
+/**
+ * Only HTML's void elements are written `<br />`; every other element has an end tag (`<span></span>`,
+ * not `<span />`), so that the document reads the same to an HTML parser as to an XML one.
+ */
+function polyglot(tree: XastRoot): XastRoot {
+  const walk = (node: XastRoot | XastElement, foreign: boolean) => {
+    node.children.forEach((child, index) => {
+      if (child.type !== 'element') return
+      const inForeign = foreign || child.name === 'math' || child.name === 'svg'
+      if (!inForeign && voids.has(child.name)) {
+        node.children[index] = {type: 'raw', value: toXml(child, {closeEmptyElements: true})} as unknown as XastContent
+        return
+      }
+      walk(child, inForeign)
+    })
+  }
+  walk(tree, false)
+  return tree
+}
+
 /** An XML document: the declaration, an HTML doctype for content documents, the tree. */
 function xmlDocument(tree: XastRoot | XastElement, html = false): string {
   const root: XastRoot = tree.type === 'root' ? tree : {type: 'root', children: [tree]}
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + (html ? '<!DOCTYPE html>\n' : '') + toXml(root, {closeEmptyElements: true}) + '\n'
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + (html ? '<!DOCTYPE html>\n' : '') + toXml(html ? polyglot(root) : root, {closeEmptyElements: !html, allowDangerousXml: true}) + '\n'
 }
 
 /** An xast element. */
