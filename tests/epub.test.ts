@@ -316,6 +316,7 @@ test('a collection with --epub: each essay its book, and collection.epub with ev
   assertValid(book)
   for (const name of [slug, 'short', 'waves']) assert.ok(fs.existsSync(path.join(out, name, `${name}.epub`)), `${name}/${name}.epub`)
   const page = fromHtml(fs.readFileSync(path.join(out, 'index.html'), 'utf8'))
+  assert.equal(toString(select('title', page)!), 'Three essays', '--collection-title names the page too')
   assert.ok(select('a[href="collection.epub"]', page))
   assert.ok(select('a[href="short/short.epub"]', page))
 

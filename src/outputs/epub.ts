@@ -441,15 +441,15 @@ function navList(chapters: Array<{href: string; chapter: EpubChapter}>): XastEle
       list.map((li) => {
         const sub = (li as XastElement & {sub?: XastElement[]}).sub ?? []
         delete (li as XastElement & {sub?: XastElement[]}).sub
-        if (sub.length > 0) li.children.push(x('ol', {}, indent(finish(sub, depth + 2), depth + 2)))
+        if (sub.length > 0) li.children.push(x('ol', {}, indent(finish(sub, depth + 2), depth + 1)))
         return li
       })
     const li = x('li', {}, [x('a', {href}, [chapter.title])])
-    const nested = finish(root.children, 4)
-    if (nested.length > 0) li.children.push(x('ol', {}, indent(nested, 4)))
+    const nested = finish(root.children, 6)
+    if (nested.length > 0) li.children.push(x('ol', {}, indent(nested, 5)))
     return li
   })
-  return x('ol', {}, indent(items, 3))
+  return x('ol', {}, indent(items, 4))
 }
 
 const metaProperty = (property: string, value: string) => x('meta', {property}, [value])
@@ -531,7 +531,7 @@ export function epubBook(chapters: EpubChapter[], options: EpubBookOptions = {})
   ]
   const spine = named.map((_, index) => x('itemref', {idref: `essay-${index + 1}`}))
 
-  const opf = x('package', {xmlns: 'http://www.idpf.org/2007/opf', version: '3.0', 'unique-identifier': 'pub-id', 'xml:lang': lang, dir: 'ltr'}, indent([
+  const opf = x('package', {xmlns: 'http://www.idpf.org/2007/opf', version: '3.0', 'unique-identifier': 'pub-id', 'xml:lang': lang}, indent([
     x('metadata', {'xmlns:dc': 'http://purl.org/dc/elements/1.1/'}, indent(metadata, 2)),
     x('manifest', {}, indent(manifest, 2)),
     x('spine', {}, indent(spine, 2))
