@@ -341,6 +341,53 @@ test('a collection with --epub: each essay its book, and collection.epub with ev
   assert.ok([...entries.keys()].some((name) => name.startsWith('EPUB/images/')), 'the images of the third essay')
 })
 
+test('odd input still makes a valid book: raw HTML, a task list, a note used twice, a data URL image, links out of the book, a free-form date', () => {
+  const dir = fixture({'odd.md': `---
+title: "Kitchen <sink> & co"
+author: [A. B., "C D"]
+date: "May 2021"
+lang: fr
+---
+
+# Heading *one* {#h:one}
+
+- [ ] task
+- [x] done
+
+Text[^n] and again[^n] with \`code\` and <kbd>Ctrl</kbd> <span style="color:red">red</span> <u>u</u>.
+
+<div class="x"><img src="nope.png" alt="no"><br><input type="checkbox" checked disabled></div>
+
+Line ~sub~ ^sup^ [link](other.html) [ext](https://example.org) [frag](#h:one) [bad frag](#nowhere)
+
+| a | b |
+|--:|:-:|
+| \`x\` | y |
+
+![a pixel](data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7)
+
+$$\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}$$
+
+[^n]: A note used twice, with $x^2$.
+`})
+  const out = path.join(dir, 'out')
+  const result = runCli(['build', path.join(dir, 'odd.md'), '--out', out, '--epub', '--style', 'apa'])
+  assert.equal(result.code, 0, result.stderr)
+  assert.match(result.stderr, /15:16-15:45\s+warning\s+Image "nope.png" is left out of the EPUB/)
+  assert.match(result.stderr, /17:18-17:36\s+warning\s+Link "other.html" is not a link in the EPUB/)
+  const epub = path.join(out, 'odd.epub')
+  assertValid(epub)
+  const entries = unpack(epub)
+  const doc = parse(text(entries, 'EPUB/essay.xhtml'))
+  assert.equal(toString(select('.date', doc)!), 'May 2021')
+  assert.equal(select('.date time', doc), undefined, 'no time element for a date HTML cannot read')
+  const aside = select('aside', doc)!
+  assert.equal(selectAll('a[role="doc-backlink"]', aside).length, 2, 'a note referenced twice links back to both references')
+  assert.equal(select('a[href="#nowhere"]', doc), undefined, 'a link to nothing in the document is its text')
+  assert.ok(select('a[href="#h:one"]', doc))
+  assert.equal([...entries.keys()].filter((name) => name.endsWith('.gif')).length, 1, 'the data URL image is a file of the book')
+})
+
 test('without --epub no book is written', () => {
   const dir = tempDir()
   assert.equal(runCli(['build', path.join(projectRoot, 'tests/fixtures/pandoc-paper/paper.md'), '--out', dir]).code, 0)

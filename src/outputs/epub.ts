@@ -318,7 +318,8 @@ export function epubChapter(page: Root, file: VFile, options: EpubChapterOptions
   const line = (className: string, value: string): ElementContent => ({type: 'element', tagName: 'p', properties: {className: [className]}, children: [{type: 'text', value}]})
   if (metadata?.subtitle) header.children.push(line('subtitle', metadata.subtitle))
   if (metadata?.author?.length) header.children.push(line('byline', metadata.author.map((a) => a.name).join(', ')))
-  if (metadata?.date) header.children.push({type: 'element', tagName: 'p', properties: {className: ['date']}, children: [{type: 'element', tagName: 'time', properties: {dateTime: metadata.date}, children: [{type: 'text', value: metadata.date}]}]})
+  // A `time` only for a date HTML can read (`2021-05-01`); "May 2021" stays text.
+  if (metadata?.date) header.children.push({type: 'element', tagName: 'p', properties: {className: ['date']}, children: [w3cDate(metadata.date) && !metadata.date.includes('T') ? {type: 'element', tagName: 'time', properties: {dateTime: metadata.date}, children: [{type: 'text', value: metadata.date}]} : {type: 'text', value: metadata.date}]})
 
   const nl = (): ElementContent => ({type: 'text', value: '\n'})
   const document: Root = {type: 'root', children: [{
