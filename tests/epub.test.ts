@@ -13,7 +13,10 @@ import {fromHtml} from 'hast-util-from-html'
 import {select, selectAll} from 'hast-util-select'
 import {toString} from 'hast-util-to-string'
 import {generateCorpus, writeCorpus} from '../bench/generate.js'
-import {uuidV5} from '../src/outputs/epub.js'
+import {epubChapter, uuidV5} from '../src/outputs/epub.js'
+import {buildEdition} from '../src/pipeline.js'
+import {readEssay} from '../src/build.js'
+import {inputsOf} from '../src/watch.js'
 import {defaultEssay, fixture, projectRoot, runCli, tempDir} from './helpers.js'
 
 const slug = 'russia-warms-up-to-pakistan'
@@ -386,6 +389,32 @@ $$\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}$$
   assert.equal(select('a[href="#nowhere"]', doc), undefined, 'a link to nothing in the document is its text')
   assert.ok(select('a[href="#h:one"]', doc))
   assert.equal([...entries.keys()].filter((name) => name.endsWith('.gif')).length, 1, 'the data URL image is a file of the book')
+})
+
+test('--default-style chooses the style of the book: APA, citations in the text, its reference list', () => {
+  const dir = mathPaperFixture()
+  const out = path.join(dir, 'out')
+  const result = runCli(['build', path.join(dir, 'paper/waves.md'), '--out', out, '--epub', '--default-style', 'apa'])
+  assert.equal(result.code, 0, result.stderr)
+  const doc = parse(text(unpack(path.join(out, 'waves.epub')), 'EPUB/essay.xhtml'))
+  assert.deepEqual(selectAll('section[role="doc-bibliography"]', doc).map((node) => node.properties.dataStyle), ['apa'])
+  assert.equal(selectAll('aside', doc).length, 2, "the author's two notes, no note made of a citation")
+  assert.equal(toString(select('#p-1 a[role="doc-biblioref"]', doc) ?? select('p a[role="doc-biblioref"]', doc)!), '(Fourier, 1822, p. 3)')
+})
+
+test('a rebuild (build --watch, preview) sees a changed image: the images the book read are inputs of the essay', async () => {
+  const dir = mathPaperFixture()
+  const source = path.join(dir, 'paper/waves.md')
+  const file = readEssay(source)
+  const {tree} = await buildEdition(file, {styles: ['apa'], bibliography: [path.join(dir, 'paper/refs.json')], renderAll: undefined})
+  assert.ok(tree)
+  epubChapter(tree, file)
+  const images = [path.join(dir, 'paper/figures/pixel.png'), path.join(dir, 'paper/figures/square.svg')]
+  assert.deepEqual(file.data.epubImages, images)
+  const before = inputsOf(source, 'waves', '', file, {inputs: [source], epub: true})
+  for (const image of images) assert.ok(before.inputs.includes(image), `${image} is watched`)
+  fs.writeFileSync(images[1]!, squareSvg.replace('#369', '#963'))
+  assert.notEqual(inputsOf(source, 'waves', '', file, {inputs: [source], epub: true}).hash, before.hash)
 })
 
 test('without --epub no book is written', () => {

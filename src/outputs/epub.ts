@@ -69,6 +69,13 @@ export interface EpubChapter {
   images: {count: number; described: number}
 }
 
+declare module 'vfile' {
+  interface DataMap {
+    /** The image files the EPUB read (or tried to), so that a rebuild watches them (src/watch.ts). */
+    epubImages: string[]
+  }
+}
+
 export interface EpubChapterOptions {
   /** Where the essay's relative image paths start (default: the essay's folder). */
   baseDir?: string
@@ -152,7 +159,7 @@ function imageType(data: Uint8Array): {mediaType: string; ext: string} | undefin
 }
 
 /** The bytes of an image the essay names, or why there are none. */
-function readImage(src: string, baseDir: string): {data: Uint8Array} | {why: string} {
+function readImage(src: string, baseDir: string): {data: Uint8Array; file?: string} | {why: string; file?: string} {
   if (/^data:/i.test(src)) {
     const match = /^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,(.*)$/is.exec(src)
     if (!match) return {why: 'its data URL cannot be read'}
@@ -167,9 +174,9 @@ function readImage(src: string, baseDir: string): {data: Uint8Array} | {why: str
   }
   const file = path.resolve(baseDir, relative)
   try {
-    return {data: fs.readFileSync(file)}
+    return {data: fs.readFileSync(file), file}
   } catch (error) {
-    return {why: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}: ${file})`}
+    return {why: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}: ${file})`, file}
   }
 }
 
@@ -190,6 +197,7 @@ export function epubChapter(page: Root, file: VFile, options: EpubChapterOptions
   const properties = new Set<string>()
   const images = {count: 0, described: 0}
   const warned = new Set<string>()
+  const imageFiles = new Set<string>()
 
   rewrite(content, (node) => {
     if (unwanted(node)) return []
@@ -216,7 +224,8 @@ export function epubChapter(page: Root, file: VFile, options: EpubChapterOptions
       const alt = typeof node.properties.alt === 'string' ? node.properties.alt : ''
       delete node.properties.srcSet
       delete node.properties.sizes
-      const read = src ? readImage(src, baseDir) : {why: 'it has no source'}
+      const read: ReturnType<typeof readImage> = src ? readImage(src, baseDir) : {why: 'it has no source'}
+      if (read.file) imageFiles.add(read.file)
       const type = 'data' in read ? imageType(read.data) : undefined
       if (!('data' in read) || !type) {
         const why = 'why' in read ? read.why : 'it is not a PNG, JPEG, GIF, WebP or SVG image'
@@ -240,6 +249,8 @@ export function epubChapter(page: Root, file: VFile, options: EpubChapterOptions
     }
     return undefined
   })
+
+  file.data.epubImages = [...imageFiles].sort()
 
   // The notes: each an aside that e-readers open as a pop-up, its number first.
   rewrite(content, (node) => {
