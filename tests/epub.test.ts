@@ -406,7 +406,7 @@ test('a rebuild (build --watch, preview) sees a changed image: the images the bo
   const dir = mathPaperFixture()
   const source = path.join(dir, 'paper/waves.md')
   const file = readEssay(source)
-  const {tree} = await buildEdition(file, {styles: ['apa'], bibliography: [path.join(dir, 'paper/refs.json')], renderAll: undefined})
+  const {tree} = await buildEdition(file, {styles: ['apa'], bibliography: [path.join(dir, 'paper/refs.json')]})
   assert.ok(tree)
   epubChapter(tree, file)
   const images = [path.join(dir, 'paper/figures/pixel.png'), path.join(dir, 'paper/figures/square.svg')]
