@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the test machine has what the browser and PDF tests need, from Debian's packages:
 # Chromium (Playwright's own browser download cannot work here), poppler-utils (PDF checks), fonts,
-# and a Java runtime for the W3C Nu HTML checker (npm's vnu-jar is a .jar; tests/validity.test.ts).
+# EPUBCheck, and a Java runtime for EPUBCheck and the W3C Nu HTML checker (npm's vnu-jar is a .jar).
 # Installs them when run as root; otherwise says how.
 set -euo pipefail
 need=()
@@ -12,6 +12,7 @@ elif ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
 fi
 command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
+[ -e /usr/share/java/epubcheck.jar ] || need+=(epubcheck)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -5,12 +5,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
+import type {Root as HastRoot} from 'hast'
 import {buildEdition, type EditionOptions} from './pipeline.js'
 import {bibliographyFiles} from './plugins/remark-bibliography.js'
 import {decodeUtf8, deepestNesting} from './util/text.js'
 import {collectionPage} from './outputs/collection.js'
 import type {OutputFiles} from './outputs/write.js'
 import type {Paper} from './outputs/pdf.js'
+import type {EpubChapter} from './outputs/epub.js'
 
 export interface BuildOptions extends EditionOptions {
   /** Essay files or folders of essays; none: every essay in `essay/`. */
@@ -22,6 +24,8 @@ export interface BuildOptions extends EditionOptions {
   /** Also print each essay as `<slug>.pdf` (src/outputs/pdf.ts), on this paper (default a4). */
   pdf?: boolean
   paper?: Paper
+  /** Also make each essay an EPUB 3 book, `<slug>.epub` (src/outputs/epub.ts). */
+  epub?: boolean
   /** Reuse the result of an essay whose inputs did not change (watch mode: src/watch.ts). */
   cache?: EssayCache
 }
@@ -45,6 +49,8 @@ export interface EssayResult {
   dir: string
   outputs: OutputFiles
   ok: boolean
+  /** The essay as a book's chapter (with `epub`), for the collection's book. */
+  epub?: EpubChapter
 }
 
 export interface BuildPlan {
@@ -147,8 +153,9 @@ export async function buildEssay(source: string, slug: string, dir: string, opti
   const result: EssayResult = {source, slug, file, dir, outputs, ok: false}
   if (failed(file)) return result
   let html: string | undefined
+  let tree: HastRoot | undefined
   try {
-    ;({html} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)}))
+    ;({html, tree} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)}))
   } catch (error) {
     // Block quotes, lists, emphasis or HTML elements nested some thousand levels deep overflow
     // the recursion of the Markdown and HTML tree utilities: the input's limit, not a bug.
@@ -190,6 +197,14 @@ export async function buildEssay(source: string, slug: string, dir: string, opti
       message.fatal = true
       return result
     }
+  }
+  if (options.epub && tree) {
+    const {epubBook, epubChapter} = await import('./outputs/epub.js')
+    const chapter = epubChapter(tree, file)
+    // An image or link the book cannot hold is a warning: an error under --strict.
+    if (failed(file, options.strict)) return result
+    outputs.set(join(`${slug}.epub`), epubBook([chapter]))
+    result.epub = chapter
   }
   result.ok = true
   return result

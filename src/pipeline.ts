@@ -220,8 +220,8 @@ function essayStyle(file: VFile, spec: string, styles: CslStyle[], options: Edit
   return styles.find((s) => s.path === located.file) ?? load(located.file)
 }
 
-/** Build one essay: Markdown source in, HTML page out, diagnostics on the returned file. */
-export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile}> {
+/** Build one essay: Markdown source in, HTML page (and its tree) out, diagnostics on the returned file. */
+export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile; tree?: HastRoot}> {
   const assets = options.assets ?? clientAssets()
   const stage = stageTimer(options.onStage)
   const frontMatter = startsWithFrontMatter(String(file.value))
@@ -272,5 +272,6 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   stage('html')
   const html = options.htmlMemo ? options.htmlMemo.stringify(hast) : unified().use(rehypeStringify).stringify(hast, file)
   stage('stringify')
-  return {html: String(html), file}
+  // The page's tree too, for the outputs made from it (the EPUB: src/outputs/epub.ts).
+  return {html: String(html), file, tree: hast}
 }

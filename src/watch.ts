@@ -142,6 +142,11 @@ export function inputsOf(source: string, slug: string, dir: string, previous: VF
     parts.push(bib, digest(bib))
     inputs.push(bib)
   }
+  // The images the EPUB read (src/outputs/epub.ts), found or not.
+  for (const image of previous?.data.epubImages ?? []) {
+    parts.push(`image:${image}`, digest(image))
+    inputs.push(image)
+  }
   try {
     for (const style of resolveStyles(file, options).styles) {
       const key = `style:${style.path}`

@@ -33,6 +33,10 @@ Options:
   --pdf                  also print each essay as <slug>.pdf: notes at the foot of their
                          pages, running head, page numbers, bookmarks (needs Chromium)
   --paper a4|letter      the PDF's paper (default: a4)
+  --epub                 also make each essay an EPUB 3 book, <slug>.epub: notes as pop-up
+                         footnotes, references, MathML, images; with several essays also
+                         collection.epub, every essay a chapter
+  --collection-title T   the title of the collection page and book (default: Essays)
   --quiet                print errors only
   --verbose              also the time of each stage of each essay
   -w, --watch            after building, rebuild whenever an essay, its bibliography or a
@@ -43,6 +47,7 @@ Examples:
   essay-edition build
   essay-edition build --watch
   essay-edition build paper/paper.md --out paper/out
+  essay-edition build paper/paper.md --out paper/out --epub
   essay-edition build essay/a.md essay/b.md --out site --style apa --style ieee`
 
 export const buildOptions = {
@@ -50,6 +55,8 @@ export const buildOptions = {
   out: {type: 'string'},
   pdf: {type: 'boolean'},
   paper: {type: 'string'},
+  epub: {type: 'boolean'},
+  'collection-title': {type: 'string'},
   watch: {type: 'boolean', short: 'w'}
 } satisfies ParseArgsConfig['options']
 
@@ -75,6 +82,7 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
     ...editionRequest(values, positionals),
     ...(values.out !== undefined ? {out: values.out} : {}),
     ...(values.pdf ? {pdf: true, paper} : {}),
+    ...(values.epub ? {epub: true} : {}),
     ...(context.cache ? {cache: context.cache} : {})
   }
   let plan
@@ -103,6 +111,12 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
   const good = results.filter((r) => r.ok && !failed(r.file, options.strict))
   const files: OutputFiles = new Map()
   for (const result of good) for (const [name, content] of result.outputs) files.set(name, content)
+  const collectionTitle = values['collection-title'] ?? 'Essays'
+  if (plan.collection && good.length > 0 && values.epub) {
+    const {epubBook} = await import('../outputs/epub.js')
+    const chapters = good.flatMap((result) => (result.epub ? [result.epub] : []))
+    if (chapters.length > 0) files.set('collection.epub', epubBook(chapters, {title: collectionTitle}))
+  }
   if (plan.collection && good.length > 0) {
     files.set('index.html', collectionPage(good.map((result) => ({
       href: `${result.dir}/index.html`,
@@ -110,8 +124,9 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
       ...(result.file.data.metadata?.author ? {author: result.file.data.metadata.author.map((a) => a.name).join(', ')} : {}),
       ...(result.file.data.metadata?.date ? {date: result.file.data.metadata.date} : {}),
       excerpt: excerpt(String(result.file.value)),
-      ...(result.outputs.has(`${result.dir}/${result.slug}.pdf`) ? {pdf: `${result.dir}/${result.slug}.pdf`} : {})
-    })), clientAssets()))
+      ...(result.outputs.has(`${result.dir}/${result.slug}.pdf`) ? {pdf: `${result.dir}/${result.slug}.pdf`} : {}),
+      ...(result.outputs.has(`${result.dir}/${result.slug}.epub`) ? {epub: `${result.dir}/${result.slug}.epub`} : {})
+    })), clientAssets(), collectionTitle, files.has('collection.epub') ? {book: 'collection.epub'} : {}))
   }
   try {
     if (files.size > 0) writeOutputs(plan.outDir, files)

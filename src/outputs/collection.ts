@@ -1,6 +1,6 @@
 /**
  * The collection page (`build/index.html`): every essay built, with its title, author, date and
- * first lines, linking to its edition (and its PDF when built).
+ * first lines, linking to its edition (and its PDF and EPUB when built, and the collection's book).
  */
 import {toHtml} from 'hast-util-to-html'
 import {h} from 'hastscript'
@@ -9,6 +9,7 @@ import {isoDate} from '../util/iso-date.js'
 export interface CollectionEntry {
   href: string
   pdf?: string
+  epub?: string
   title: string
   author?: string
   date?: string
@@ -21,7 +22,7 @@ function dateOf(date: string) {
   return iso ? h('time', {dateTime: iso}, date) : date
 }
 
-export function collectionPage(entries: CollectionEntry[], assets: {css: string}, title = 'Essays'): string {
+export function collectionPage(entries: CollectionEntry[], assets: {css: string}, title = 'Essays', links: {book?: string} = {}): string {
   const tree = h(null, [
     {type: 'doctype'},
     h('html', {lang: 'en'}, [
@@ -33,14 +34,14 @@ export function collectionPage(entries: CollectionEntry[], assets: {css: string}
         h('style', assets.css)
       ]),
       h('body', [
-        h('header.masthead', [h('h1.title', title)]),
+        h('header.masthead', [h('h1.title', title), links.book ? h('p', [h('a', {href: links.book}, 'The collection as an EPUB book')]) : '']),
         h('main#main', [
           h('ul.collection', entries.map((entry) =>
             h('li.collection-entry', [
               h('h2', [h('a', {href: entry.href}, entry.title)]),
               entry.author || entry.date ? h('p.byline', [entry.author ?? '', entry.author && entry.date ? ', ' : '', entry.date ? dateOf(entry.date) : '']) : '',
               entry.excerpt ? h('p.excerpt', entry.excerpt) : '',
-              entry.pdf ? h('p', [h('a', {href: entry.pdf}, 'PDF')]) : ''
+              entry.pdf || entry.epub ? h('p', [entry.pdf ? h('a', {href: entry.pdf}, 'PDF') : '', entry.pdf && entry.epub ? ' · ' : '', entry.epub ? h('a', {href: entry.epub}, 'EPUB') : '']) : ''
             ])
           ))
         ])

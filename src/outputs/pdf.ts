@@ -18,6 +18,7 @@ import {createRequire} from 'node:module'
 import path from 'node:path'
 import {launchChromium} from './chromium.js'
 import {printHtml, type Paper} from './print-html.js'
+import {sourceDate} from './source-date.js'
 
 export type {Paper} from './print-html.js'
 
@@ -51,22 +52,8 @@ function pagedSource(): string {
   return cachedPaged
 }
 
-/** The date the PDF carries: `date` (a front matter date), else SOURCE_DATE_EPOCH, else the Unix epoch. */
-export function pdfDate(date?: string | Date, env: NodeJS.ProcessEnv = process.env): Date {
-  if (date instanceof Date && !Number.isNaN(date.getTime())) return date
-  if (typeof date === 'string') {
-    // A day (or month, or year) is taken at 00:00 UTC; a time only with its zone, so that the
-    // machine's time zone never changes the file.
-    const day = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(date.trim())
-    const parsed = day
-      ? new Date(Date.UTC(Number(day[1]), Number(day[2] ?? 1) - 1, Number(day[3] ?? 1)))
-      : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(date.trim()) ? new Date(date.trim()) : undefined
-    if (parsed && !Number.isNaN(parsed.getTime())) return parsed
-  }
-  const epoch = env.SOURCE_DATE_EPOCH
-  if (epoch && /^\d+$/.test(epoch.trim())) return new Date(Number(epoch.trim()) * 1000)
-  return new Date(0)
-}
+/** The date the PDF carries (src/outputs/source-date.ts). */
+export const pdfDate = sourceDate
 
 /** Render a built page as a PDF (see the module comment). Throws when Chromium is missing or fails. */
 export async function renderPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array> {
