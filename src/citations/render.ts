@@ -460,14 +460,45 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   // Plain JSON copies: citeproc runs 2-2.5x slower on objects built elsewhere (shared/notes).
   const standaloneItems = (options.standalone ?? []).filter((item) => !seen.has(item.id))
   const data = [...order.map((key) => items.get(key)!), ...standaloneItems].map((item) => ({...mathForCiteproc(JSON.parse(JSON.stringify(item)) as CslItem), system_id: item.id}))
-  const engine = engineFor(style, data, options.lang, options.plainNotes)
-  engine.updateItems(order)
+  // What citeproc's registry holds after `updateItems`: while it is the same, a citation with the
+  // same input and position renders the same (rebuilds: an added citation renders only the
+  // citations whose input or position changed, and the list only when a work comes or goes).
+  const memo = renderMemoFor(style, JSON.stringify([options.lang ?? null, data, order, options.plainNotes ?? []]))
+  let ready: CiteprocEngine | undefined
+  const engineReady = (): CiteprocEngine => {
+    if (!ready) {
+      ready = engineFor(style, data, options.lang, options.plainNotes)
+      ready.updateItems(order)
+    }
+    return ready
+  }
 
   const positions = computePositions(
     citations.map((placed) => ({noteIndex: placed.noteIndex, items: placed.citation.items})),
     {nearNoteDistance: style.nearNoteDistance, noteStyle: style.class === 'note'}
   )
   const noteStyle = style.class === 'note'
+  /** One citation rendered, or as an earlier render with the same registry rendered it. */
+  const rendered: RenderedCitation[] = citations.map((placed, index) => {
+    const key = JSON.stringify([placed.citation, placed.midNote ?? null, positions[index]])
+    let done = memo.citations.get(key)
+    if (!done) {
+      memo.citations.set(key, (done = renderOne(engineReady(), placed, positions[index]!)))
+      renderCounts.rendered++
+    } else renderCounts.reused++
+    memo.used.add(key)
+    return structuredClone(done)
+  })
+  for (const key of memo.citations.keys()) if (!memo.used.has(key)) memo.citations.delete(key)
+  memo.used.clear()
+
+  /** The list and the standalone works: once for a registry. */
+  memo.lists ??= renderLists(engineReady(), standaloneItems)
+  const {bibliography, hangingIndent, secondFieldAlign, standalone} = structuredClone(memo.lists)
+  // TeX math of titles as the page's math elements (bibliography/math.ts).
+  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
+
+  function renderOne(engine: CiteprocEngine, placed: PlacedCitation, position: NonNullable<(typeof positions)[number]>): RenderedCitation {
   // citeproc-js capitalizes a term that opens a citation ("Ibid."); inside a sentence it is the
   // locale's own form ("ibid."), as Pandoc prints it.
   const ibid = noteStyle ? engine.getTerm('ibid') : undefined
@@ -482,12 +513,12 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
       engine.setSuppressTrailingPunctuation(false)
     }
   }
-  const rendered: RenderedCitation[] = citations.map((placed, index) => {
+  {
     const {items: citeItems, mode} = placed.citation
     const known: Array<{input: Record<string, unknown>; index: number}> = []
     citeItems.forEach((item, i) => {
       if (!items.has(item.key)) return
-      const pos = positions[index]![i]!
+      const pos = position[i]!
       known.push({
         index: i,
         input: citeprocItem(item, {
@@ -528,8 +559,19 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
       return {html: `${author} ${rest}`, narrative: {author, rest}}
     }
     return {html: asNote(render(known, citeItems))}
-  })
+  }
+  }
+}
 
+interface RenderedLists {
+  bibliography: RenderedEntry[]
+  hangingIndent: boolean
+  secondFieldAlign: boolean
+  standalone: RenderedEntry[]
+}
+
+/** The reference list, then each standalone work alone in the same engine. */
+function renderLists(engine: CiteprocEngine, standaloneItems: CslItem[]): RenderedLists {
   const bib = engine.makeBibliography()
   const bibliography: RenderedEntry[] = []
   let hangingIndent = false
@@ -550,6 +592,35 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
     const alone = engine.makeBibliography()
     if (alone && alone[1][0]) standalone.push({key: item.id, html: alone[1][0].trim()})
   }
-  // TeX math of titles as the page's math elements (bibliography/math.ts).
-  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
+  return {bibliography, hangingIndent, secondFieldAlign, standalone}
+}
+
+interface RenderMemo {
+  registry: string
+  xml: string
+  /** Citation input and position (JSON) -> its rendering. */
+  citations: Map<string, RenderedCitation>
+  used: Set<string>
+  lists?: RenderedLists
+}
+
+/** Per style (and thread): the renderings made with the registry last set up for it. */
+const renderMemos = new Map<string, RenderMemo>()
+
+/** Citations rendered by citeproc and taken from the memo, in this thread, since it started. */
+export const renderCounts = {rendered: 0, reused: 0}
+
+/** Forget every rendering kept for rebuilds (tests: a build as cold as a new process's). */
+export function forgetRenderings(): void {
+  renderMemos.clear()
+}
+
+function renderMemoFor(style: CslStyle, registry: string): RenderMemo {
+  const key = `${style.id}\0${style.path}`
+  let memo = renderMemos.get(key)
+  if (!memo || memo.registry !== registry || memo.xml !== style.xml) {
+    memo = {registry, xml: style.xml, citations: new Map(), used: new Set()}
+    renderMemos.set(key, memo)
+  }
+  return memo
 }
