@@ -33,6 +33,8 @@ export interface PreviewCase {
   reloaded: number
   /** The server's stages for these edits (`--verbose`), medians in ms. */
   stagesMs: Record<string, number>
+  /** Medians in the page: the server's event arrived (ms after the write), the fetch and parse of the new version, the patch. */
+  pageMs: {told: number; fetch: number; patch: number}
 }
 
 export interface PreviewBench {
@@ -114,7 +116,14 @@ async function arm(page: Page, marker: string): Promise<void> {
 }
 
 /** Write `text` to `file` and time it until `marker` is on screen: patched or reloaded. */
-async function timedEdit(page: Page, file: string, text: string, marker: string, timeoutMs: number): Promise<{ms: number; reloaded: boolean}> {
+interface Timed {
+  ms: number
+  reloaded: boolean
+  /** In the page: the event came (ms after the write), the new version fetched and parsed, the page patched. */
+  client?: {toldMs: number; fetchMs: number; patchMs: number}
+}
+
+async function timedEdit(page: Page, file: string, text: string, marker: string, timeoutMs: number): Promise<Timed> {
   await arm(page, marker)
   let navigated = false
   const onNavigated = () => (navigated = true)
@@ -123,7 +132,14 @@ async function timedEdit(page: Page, file: string, text: string, marker: string,
   fs.writeFileSync(file, text)
   try {
     const seen = await page.evaluate(() => (window as unknown as {__seen: Promise<number>}).__seen)
-    return {ms: seen - started, reloaded: false}
+    const client = await page.evaluate(() => {
+      const last = (name: string) => performance.getEntriesByName(name).at(-1)
+      const fetch = last('essay-edition:fetch')
+      const patch = last('essay-edition:patch')
+      performance.clearMeasures()
+      return fetch && patch ? {told: performance.timeOrigin + fetch.startTime, fetchMs: fetch.duration, patchMs: patch.duration} : undefined
+    })
+    return {ms: seen - started, reloaded: false, ...(client ? {client: {toldMs: client.told - started, fetchMs: client.fetchMs, patchMs: client.patchMs}} : {})}
   } catch (error) {
     if (!navigated) throw error
     await page.waitForFunction((marker) => document.body?.textContent?.includes(marker), marker, {timeout: timeoutMs})
@@ -168,18 +184,19 @@ async function runCases(browser: Browser, cli: string, essay: string, edits: Edi
     const page = await context.newPage()
     await page.goto(server.url)
     await pause(1000)
-    const results = edits.map(() => ({runs: [] as number[], reloaded: 0, stages: [] as Array<Record<string, number>>}))
+    const results = edits.map(() => ({runs: [] as number[], reloaded: 0, stages: [] as Array<Record<string, number>>, client: [] as Array<NonNullable<Timed['client']>>}))
     for (let n = 1; n <= count; n++) {
       for (const [index, edit] of edits.entries()) {
         const {text, marker, restore} = edit.make(n)
         const from = server.stderr.length
-        const {ms, reloaded} = await timedEdit(page, essay, text, marker, timeoutMs)
+        const {ms, reloaded, client} = await timedEdit(page, essay, text, marker, timeoutMs)
         await pause(150)
         const result = results[index]!
         result.runs.push(ms)
         if (reloaded) result.reloaded++
         result.stages.push(...server.stages(from))
-        log(`  ${edit.name} ${n}/${count}: ${ms.toFixed(0)} ms${reloaded ? ' (reloaded)' : ''}`)
+        if (client) result.client.push(client)
+        log(`  ${edit.name} ${n}/${count}: ${ms.toFixed(0)} ms${reloaded ? ' (reloaded)' : ''}${client ? ` (page told at ${client.toldMs.toFixed(0)} ms, fetched ${client.fetchMs.toFixed(0)} ms later, patched in ${client.patchMs.toFixed(0)} ms)` : ''}`)
         if (restore !== undefined) await untimedEdit(page, essay, restore, marker, timeoutMs)
         await pause(250)
       }
@@ -194,7 +211,8 @@ async function runCases(browser: Browser, cli: string, essay: string, edits: Edi
         medianMs: median(result.runs),
         patched: result.runs.length - result.reloaded,
         reloaded: result.reloaded,
-        stagesMs: Object.fromEntries(names.map((name) => [name, median(result.stages.map((s) => s[name] ?? 0))]))
+        stagesMs: Object.fromEntries(names.map((name) => [name, median(result.stages.map((s) => s[name] ?? 0))])),
+        pageMs: {told: median(result.client.map((c) => c.toldMs)), fetch: median(result.client.map((c) => c.fetchMs)), patch: median(result.client.map((c) => c.patchMs))}
       }
     })
   } finally {
@@ -257,12 +275,12 @@ export async function previewBench(options: {root: string; edits?: number; large
 /** The preview figures as a Markdown table. */
 export function previewTable(result: PreviewBench): string {
   const lines = [
-    '| preview: edit | on screen after the write, median of 10 | goal | runs (ms) | patched / reloaded | server: rebuild (median), slowest stages |',
-    '| --- | --- | --- | --- | --- | --- |'
+    '| preview: edit | on screen after the write (median) | goal | runs (ms) | patched / reloaded | server: rebuild, slowest stages | page: told at, fetch + parse, patch |',
+    '| --- | --- | --- | --- | --- | --- | --- |'
   ]
   for (const c of result.cases) {
     const stages = Object.entries(c.stagesMs).filter(([name]) => name !== 'total').sort((a, b) => b[1] - a[1]).slice(0, 3)
-    lines.push(`| ${c.name} | ${c.medianMs.toFixed(0)} ms | ≤ ${c.goalMs} ms ${c.medianMs <= c.goalMs ? 'ok' : 'OVER'} | ${c.runsMs.map((ms) => ms.toFixed(0)).join(', ')} | ${c.patched} / ${c.reloaded} | ${(c.stagesMs.total ?? NaN).toFixed(0)} ms: ${stages.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')} |`)
+    lines.push(`| ${c.name} | ${c.medianMs.toFixed(0)} ms | ≤ ${c.goalMs} ms ${c.medianMs <= c.goalMs ? 'ok' : 'OVER'} | ${c.runsMs.map((ms) => ms.toFixed(0)).join(', ')} | ${c.patched} / ${c.reloaded} | ${(c.stagesMs.total ?? NaN).toFixed(0)} ms: ${stages.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')} | ${c.pageMs.told.toFixed(0)} ms, ${c.pageMs.fetch.toFixed(0)} ms, ${c.pageMs.patch.toFixed(0)} ms |`)
   }
   return lines.join('\n')
 }

@@ -193,9 +193,13 @@ function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined, 
     held[pandocOrder] = true
   }
   held[plainNotes] = new Set(notes)
+  // citation-js empties a cached engine's registry as it hands it out.
+  delete (engine as CiteprocEngine & {[registryOf]?: string})[registryOf]
   return engine
 }
 const plainNotes = Symbol('essay-edition.plain-notes')
+/** The registry (`RenderMemo.registry`) an engine's `updateItems` last set up, while it holds. */
+const registryOf = Symbol('essay-edition.registry')
 const pandocOrder = Symbol('essay-edition.pandoc-order')
 
 function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<string, unknown> {
@@ -467,8 +471,17 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   let ready: CiteprocEngine | undefined
   const engineReady = (): CiteprocEngine => {
     if (!ready) {
-      ready = engineFor(style, data, options.lang, options.plainNotes)
-      ready.updateItems(order)
+      // `updateItems` is most of a rebuild's cost (citeproc-js disambiguates every work again):
+      // the engine of the last render is taken as it is when its registry still holds these works
+      // in this order (citation-js's `engine()` would empty it).
+      const kept = memo.engine as (CiteprocEngine & {[registryOf]?: string}) | undefined
+      if (kept && kept[registryOf] === memo.registry) ready = kept
+      else {
+        ready = engineFor(style, data, options.lang, options.plainNotes)
+        ready.updateItems(order)
+        ;(ready as CiteprocEngine & {[registryOf]?: string})[registryOf] = memo.registry
+        memo.engine = ready
+      }
     }
     return ready
   }
@@ -587,6 +600,7 @@ function renderLists(engine: CiteprocEngine, standaloneItems: CslItem[]): Render
   }
   // The standalone works, each alone in the same engine once the document is done.
   const standalone: RenderedEntry[] = []
+  if (standaloneItems.length > 0) delete (engine as CiteprocEngine & {[registryOf]?: string})[registryOf]
   for (const item of standaloneItems) {
     engine.updateItems([item.id])
     const alone = engine.makeBibliography()
@@ -602,6 +616,8 @@ interface RenderMemo {
   citations: Map<string, RenderedCitation>
   used: Set<string>
   lists?: RenderedLists
+  /** The engine that rendered them; its registry holds `registry` while it is tagged so (`registryOf`). */
+  engine?: CiteprocEngine
 }
 
 /** Per style (and thread): the renderings made with the registry last set up for it. */

@@ -159,14 +159,18 @@ let pristine: Promise<Document | undefined> = fetchVersion(version)
 let queue: Promise<void> = Promise.resolve()
 
 /** Bring the page to `wanted`: patched in place when it can be, else reloaded at the same place. */
-async function update(wanted: string) {
+async function update(wanted: string, told: number) {
   if (wanted === version) return
   const [old, next] = await Promise.all([pristine, fetchVersion(wanted)])
+  const fetched = performance.now()
   if (!old || !next || !patchable(old, next) || !patchChildren(document.body, old.body, next.body)) return reload()
   version = wanted
   pristine = Promise.resolve(next)
   document.title = next.title
   document.dispatchEvent(new CustomEvent('essay-edition:patched'))
+  // For `npm run bench -- --preview`: where the time of an update went.
+  performance.measure('essay-edition:fetch', {start: told, end: fetched})
+  performance.measure('essay-edition:patch', {start: fetched, end: performance.now()})
 }
 
 const events = new EventSource(`${EVENTS}?page=${encodeURIComponent(page)}`)
@@ -180,5 +184,6 @@ events.onmessage = (event: MessageEvent<string>) => {
   if (document.body) show(state.error ?? null)
   else addEventListener('DOMContentLoaded', () => show(state.error ?? null), {once: true})
   const wanted = state.version
-  if (wanted && wanted !== version) queue = queue.then(() => update(wanted)).catch(reload)
+  const told = performance.now()
+  if (wanted && wanted !== version) queue = queue.then(() => update(wanted, told)).catch(reload)
 }
