@@ -168,6 +168,16 @@ test('the served copy widens its policy for the live script alone; other outputs
   assert.match(policy, /script-src 'sha256-[^']+' 'sha256-[^']+'/)
   assert.match(policy, /connect-src 'self'/)
   assert.match(policy, /default-src 'none'/)
+  // The preview script: in the head, its page and version as attributes (its text, hence its hash,
+  // the same for every version); `/__page` gives that version as built, without it.
+  const tag = /<head>[\s\S]*<script data-essay-edition-preview data-page="index.html" data-version="([0-9a-f]+)">[\s\S]*<\/head>/.exec(html)
+  assert.ok(tag, 'the preview script is in the head')
+  const built = await fetch(new URL(`__page?page=index.html&version=${tag[1]}`, url))
+  assert.equal(built.status, 200)
+  const builtHtml = await built.text()
+  assert.doesNotMatch(builtHtml, /data-essay-edition-preview/)
+  assert.match(builtHtml, /connect-src &#x27;none&#x27;/, 'the built policy, unwidened')
+  assert.equal((await fetch(new URL('__page?page=index.html&version=0000', url))).status, 404)
   const bib = await fetch(new URL('references.bib', url))
   assert.equal(bib.status, 200)
   assert.match(await bib.text(), /@/)
