@@ -182,7 +182,9 @@ async function runCases(browser: Browser, cli: string, essay: string, edits: Edi
   const context = await browser.newContext({viewport: {width: 1200, height: 800}})
   try {
     const page = await context.newPage()
-    await page.goto(server.url)
+    await page.goto(server.url, {timeout: timeoutMs})
+    // The preview script has the page as served, parsed, to patch from.
+    await page.waitForFunction(() => performance.getEntriesByName('essay-edition:ready').length > 0, undefined, {timeout: timeoutMs, polling: 100})
     await pause(1000)
     const results = edits.map(() => ({runs: [] as number[], reloaded: 0, stages: [] as Array<Record<string, number>>, client: [] as Array<NonNullable<Timed['client']>>}))
     for (let n = 1; n <= count; n++) {
@@ -263,7 +265,7 @@ export async function previewBench(options: {root: string; edits?: number; large
       const corpus = generateCorpus('large')
       const md = writeCorpus(corpus, path.join(work, 'large'))
       log('preview, large corpus (2,000 notes):')
-      cases.push(...(await runCases(browser, cli, md, [sentenceEdit(corpus.markdown, 'large corpus, one sentence', 1000)], count, 120000, log)))
+      cases.push(...(await runCases(browser, cli, md, [sentenceEdit(corpus.markdown, 'large corpus, one sentence', 1000)], count, 300000, log)))
     }
   } finally {
     await browser.close()
