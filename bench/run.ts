@@ -11,6 +11,7 @@
  * the nine styles, and the client script.
  *
  *   npm run bench [-- --sizes small,medium,large] [--reps N] [--json]
+ *   npm run bench -- --preview [--edits N] [--json]   (bench/preview.ts: an edit on screen in `preview`)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,6 +21,7 @@ import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {corpusDir, generateCorpus, sizes, writeCorpus, type SizeName} from './generate.js'
 import {shippedStyleIds, shippedStylesDir} from '../src/citations/styles.js'
+import {previewBench, previewTable} from './preview.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cli = path.join(root, 'bin/essay-edition.js')
@@ -320,10 +322,20 @@ function summary(result: BenchResult): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const {values} = parseArgs({
-    options: {sizes: {type: 'string', default: 'small,medium,large'}, reps: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}
+    options: {sizes: {type: 'string', default: 'small,medium,large'}, reps: {type: 'string'}, json: {type: 'boolean'}, preview: {type: 'boolean'}, edits: {type: 'string'}, help: {type: 'boolean', short: 'h'}}
   })
   if (values.help) {
-    process.stdout.write('Usage: npm run bench [-- --sizes small,medium,large] [--reps N] [--json]\n')
+    process.stdout.write('Usage: npm run bench [-- --sizes small,medium,large] [--reps N] [--json]\n       npm run bench -- --preview [--edits N] [--sizes small] [--json]   (--sizes small: the default essay; large: the large corpus)\n')
+    process.exit(0)
+  }
+  if (values.preview) {
+    const edits = Number(values.edits ?? 10)
+    if (!(Number.isInteger(edits) && edits > 0)) {
+      process.stderr.write('bench: --edits takes a whole number above 0\n')
+      process.exit(2)
+    }
+    const result = await previewBench({root, edits, large: values.sizes!.includes('large'), essay: values.sizes!.includes('small'), log: (line) => process.stderr.write(line + '\n')})
+    process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : `essay-edition preview bench, ${result.date.slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; medians\n\n${previewTable(result)}\n`)
     process.exit(0)
   }
   const chosen = values.sizes!.split(',').map((s) => s.trim()).filter(Boolean)

@@ -185,7 +185,7 @@ export interface RebuilderOptions {
   watch?: () => string[]
   /** Changes to ignore (the output folder). */
   ignore?: (file: string) => boolean
-  /** Quiet spell before a rebuild (default 80 ms). */
+  /** Quiet spell before a rebuild (default 25 ms). */
   debounceMs?: number
   /** Told the changed files before a rebuild. */
   onChange?: (files: string[]) => void
@@ -283,7 +283,7 @@ export class Rebuilder {
 
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.flush(), this.options.debounceMs ?? 80)
+    this.timer = setTimeout(() => void this.flush(), this.options.debounceMs ?? 25)
   }
 
   private async flush(): Promise<void> {

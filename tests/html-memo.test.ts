@@ -10,6 +10,7 @@ import type {Root} from 'hast'
 import {HtmlMemo} from '../src/util/html-memo.js'
 import {BuildCache} from '../src/watch.js'
 import {buildEssay} from '../src/build.js'
+import {forgetRenderings, renderCounts} from '../src/citations/render.js'
 import {buildDefaultEssay, defaultEssay, projectRoot, tempDir} from './helpers.js'
 
 const page = fs.readFileSync(buildDefaultEssay(), 'utf8')
@@ -66,5 +67,32 @@ test('a watched rebuild after an edit writes the page a cold build writes', asyn
   const cold = await buildEssay(source, 'essay', '', {bibliography})
   assert.ok(rebuilt.ok && cold.ok)
   assert.match(String(rebuilt.outputs.get('index.html')), /An added paragraph, citing nothing\./)
+  assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'))
+})
+
+test('a rebuild after a citation is added renders only the citations whose input or position changed, and writes the page a cold build writes', async () => {
+  const dir = tempDir()
+  const source = path.join(dir, 'essay.md')
+  fs.copyFileSync(defaultEssay, source)
+  const bibliography = [path.join(projectRoot, 'bibliography/russia-warms-up-to-pakistan.json')]
+  const cache = new BuildCache()
+  cache.beginRun()
+  await buildEssay(source, 'essay', '', {cache, bibliography})
+  cache.endRun()
+  const markdown = fs.readFileSync(source, 'utf8')
+  // In the last third: the notes after it are numbered anew under the note styles.
+  const at = markdown.indexOf('\n\n', (markdown.length * 2) / 3)
+  fs.writeFileSync(source, `${markdown.slice(0, at)} An added claim [@zaidi2021, p. 7].${markdown.slice(at)}`)
+  const before = {...renderCounts}
+  cache.beginRun()
+  const rebuilt = await buildEssay(source, 'essay', '', {cache, bibliography})
+  cache.endRun()
+  const rendered = renderCounts.rendered - before.rendered
+  const reused = renderCounts.reused - before.reused
+  assert.ok(rendered > 0 && reused > 2 * rendered, `citations rendered ${rendered}, reused ${reused}`)
+  forgetRenderings()
+  const cold = await buildEssay(source, 'essay', '', {bibliography})
+  assert.ok(rebuilt.ok && cold.ok)
+  assert.match(String(rebuilt.outputs.get('index.html')), /An added claim/)
   assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'))
 })

@@ -117,12 +117,26 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     return slot
   }
 
+  /**
+   * The worker that last rendered each style: a rebuild's job goes back to it, since its memo of
+   * that style's renderings (src/citations/render.ts) makes an unchanged citation cost nothing.
+   */
+  const lastSlot = new Map<string, Slot>()
+  const styleKey = (entry: (typeof queue)[number]) => `${entry.request.options.style.id}\0${entry.request.options.style.path}`
+  /** The job for an idle worker: one of its styles, else one no idle worker knows, else the first. */
+  const pick = (slot: Slot): number => {
+    let index = queue.findIndex((entry) => lastSlot.get(styleKey(entry)) === slot)
+    if (index < 0) index = queue.findIndex((entry) => !lastSlot.get(styleKey(entry)) || lastSlot.get(styleKey(entry))!.busy || lastSlot.get(styleKey(entry))!.exited)
+    return index < 0 ? 0 : index
+  }
+
   const dispatch = () => {
     while (queue.length > 0 && !closed) {
       let slot = slots.find((s) => !s.busy)
       if (!slot && slots.length < size) slot = spawn()
       if (!slot) break
-      const next = queue.shift()!
+      const next = queue.splice(pick(slot), 1)[0]!
+      lastSlot.set(styleKey(next), slot)
       let id = itemIds.get(next.items)
       if (id === undefined) {
         id = nextItems++

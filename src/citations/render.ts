@@ -193,9 +193,13 @@ function engineFor(style: CslStyle, items: CslItem[], lang: string | undefined, 
     held[pandocOrder] = true
   }
   held[plainNotes] = new Set(notes)
+  // citation-js empties a cached engine's registry as it hands it out.
+  delete (engine as CiteprocEngine & {[registryOf]?: string})[registryOf]
   return engine
 }
 const plainNotes = Symbol('essay-edition.plain-notes')
+/** The registry (`RenderMemo.registry`) an engine's `updateItems` last set up, while it holds. */
+const registryOf = Symbol('essay-edition.registry')
 const pandocOrder = Symbol('essay-edition.pandoc-order')
 
 function citeprocItem(item: CiteItem, extra: Record<string, unknown>): Record<string, unknown> {
@@ -460,14 +464,54 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   // Plain JSON copies: citeproc runs 2-2.5x slower on objects built elsewhere (shared/notes).
   const standaloneItems = (options.standalone ?? []).filter((item) => !seen.has(item.id))
   const data = [...order.map((key) => items.get(key)!), ...standaloneItems].map((item) => ({...mathForCiteproc(JSON.parse(JSON.stringify(item)) as CslItem), system_id: item.id}))
-  const engine = engineFor(style, data, options.lang, options.plainNotes)
-  engine.updateItems(order)
+  // What citeproc's registry holds after `updateItems`: while it is the same, a citation with the
+  // same input and position renders the same (rebuilds: an added citation renders only the
+  // citations whose input or position changed, and the list only when a work comes or goes).
+  const memo = renderMemoFor(style, JSON.stringify([options.lang ?? null, data, order, options.plainNotes ?? []]))
+  let ready: CiteprocEngine | undefined
+  const engineReady = (): CiteprocEngine => {
+    if (!ready) {
+      // `updateItems` is most of a rebuild's cost (citeproc-js disambiguates every work again):
+      // the engine of the last render is taken as it is when its registry still holds these works
+      // in this order (citation-js's `engine()` would empty it).
+      const kept = memo.engine as (CiteprocEngine & {[registryOf]?: string}) | undefined
+      if (kept && kept[registryOf] === memo.registry) ready = kept
+      else {
+        ready = engineFor(style, data, options.lang, options.plainNotes)
+        ready.updateItems(order)
+        ;(ready as CiteprocEngine & {[registryOf]?: string})[registryOf] = memo.registry
+        memo.engine = ready
+      }
+    }
+    return ready
+  }
 
   const positions = computePositions(
     citations.map((placed) => ({noteIndex: placed.noteIndex, items: placed.citation.items})),
     {nearNoteDistance: style.nearNoteDistance, noteStyle: style.class === 'note'}
   )
   const noteStyle = style.class === 'note'
+  /** One citation rendered, or as an earlier render with the same registry rendered it. */
+  const rendered: RenderedCitation[] = citations.map((placed, index) => {
+    const key = JSON.stringify([placed.citation, placed.midNote ?? null, positions[index]])
+    let done = memo.citations.get(key)
+    if (!done) {
+      memo.citations.set(key, (done = renderOne(engineReady(), placed, positions[index]!)))
+      renderCounts.rendered++
+    } else renderCounts.reused++
+    memo.used.add(key)
+    return structuredClone(done)
+  })
+  for (const key of memo.citations.keys()) if (!memo.used.has(key)) memo.citations.delete(key)
+  memo.used.clear()
+
+  /** The list and the standalone works: once for a registry. */
+  memo.lists ??= renderLists(engineReady(), standaloneItems)
+  const {bibliography, hangingIndent, secondFieldAlign, standalone} = structuredClone(memo.lists)
+  // TeX math of titles as the page's math elements (bibliography/math.ts).
+  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
+
+  function renderOne(engine: CiteprocEngine, placed: PlacedCitation, position: NonNullable<(typeof positions)[number]>): RenderedCitation {
   // citeproc-js capitalizes a term that opens a citation ("Ibid."); inside a sentence it is the
   // locale's own form ("ibid."), as Pandoc prints it.
   const ibid = noteStyle ? engine.getTerm('ibid') : undefined
@@ -482,12 +526,12 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
       engine.setSuppressTrailingPunctuation(false)
     }
   }
-  const rendered: RenderedCitation[] = citations.map((placed, index) => {
+  {
     const {items: citeItems, mode} = placed.citation
     const known: Array<{input: Record<string, unknown>; index: number}> = []
     citeItems.forEach((item, i) => {
       if (!items.has(item.key)) return
-      const pos = positions[index]![i]!
+      const pos = position[i]!
       known.push({
         index: i,
         input: citeprocItem(item, {
@@ -528,8 +572,19 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
       return {html: `${author} ${rest}`, narrative: {author, rest}}
     }
     return {html: asNote(render(known, citeItems))}
-  })
+  }
+  }
+}
 
+interface RenderedLists {
+  bibliography: RenderedEntry[]
+  hangingIndent: boolean
+  secondFieldAlign: boolean
+  standalone: RenderedEntry[]
+}
+
+/** The reference list, then each standalone work alone in the same engine. */
+function renderLists(engine: CiteprocEngine, standaloneItems: CslItem[]): RenderedLists {
   const bib = engine.makeBibliography()
   const bibliography: RenderedEntry[] = []
   let hangingIndent = false
@@ -545,11 +600,43 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   }
   // The standalone works, each alone in the same engine once the document is done.
   const standalone: RenderedEntry[] = []
+  if (standaloneItems.length > 0) delete (engine as CiteprocEngine & {[registryOf]?: string})[registryOf]
   for (const item of standaloneItems) {
     engine.updateItems([item.id])
     const alone = engine.makeBibliography()
     if (alone && alone[1][0]) standalone.push({key: item.id, html: alone[1][0].trim()})
   }
-  // TeX math of titles as the page's math elements (bibliography/math.ts).
-  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
+  return {bibliography, hangingIndent, secondFieldAlign, standalone}
+}
+
+interface RenderMemo {
+  registry: string
+  xml: string
+  /** Citation input and position (JSON) -> its rendering. */
+  citations: Map<string, RenderedCitation>
+  used: Set<string>
+  lists?: RenderedLists
+  /** The engine that rendered them; its registry holds `registry` while it is tagged so (`registryOf`). */
+  engine?: CiteprocEngine
+}
+
+/** Per style (and thread): the renderings made with the registry last set up for it. */
+const renderMemos = new Map<string, RenderMemo>()
+
+/** Citations rendered by citeproc and taken from the memo, in this thread, since it started. */
+export const renderCounts = {rendered: 0, reused: 0}
+
+/** Forget every rendering kept for rebuilds (tests: a build as cold as a new process's). */
+export function forgetRenderings(): void {
+  renderMemos.clear()
+}
+
+function renderMemoFor(style: CslStyle, registry: string): RenderMemo {
+  const key = `${style.id}\0${style.path}`
+  let memo = renderMemos.get(key)
+  if (!memo || memo.registry !== registry || memo.xml !== style.xml) {
+    memo = {registry, xml: style.xml, citations: new Map(), used: new Set()}
+    renderMemos.set(key, memo)
+  }
+  return memo
 }

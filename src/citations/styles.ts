@@ -196,11 +196,25 @@ export function loadStyle(spec: string, lookup: StyleLookup = {}): CslStyle {
   } catch (error) {
     throw new StyleError(`Cannot read style ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, file, 'style-unreadable')
   }
-  return parseStyle(xml, file, (parentId) => {
+  const readParent = (parentId: string) => {
     const parentFile = findStyleFile(parentId, lookup)
     return parentFile ? fs.readFileSync(parentFile, 'utf8') : undefined
+  }
+  // Rebuilds load every style again: a file whose text (and parent's) is the same is not parsed again.
+  const known = parsedStyles.get(file)
+  if (known && known.xml === xml && known.parents.every(([id, parentXml]) => readParent(id) === parentXml)) return {...known.style}
+  const parents: Array<[string, string | undefined]> = []
+  const style = parseStyle(xml, file, (parentId) => {
+    const parentXml = readParent(parentId)
+    parents.push([parentId, parentXml])
+    return parentXml
   })
+  parsedStyles.set(file, {xml, parents, style: {...style}})
+  return style
 }
+
+/** Styles parsed, by file: their text, their parents' text, what was read of them. */
+const parsedStyles = new Map<string, {xml: string; parents: Array<[string, string | undefined]>; style: CslStyle}>()
 
 /** Where an essay's own style (`csl:` or `style:` in its front matter) is, and how it was found. */
 export interface EssayStyleFile {

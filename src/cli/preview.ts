@@ -1,10 +1,12 @@
 /**
  * `essay-edition preview`: serve the edition on http://127.0.0.1:PORT, from memory (nothing is
  * written), rebuild it when the essay, its bibliography or a style changes (src/watch.ts), and
- * reload the open page, keeping its scroll position and the chosen style.
+ * patch the open page in place, keeping its scroll position, open note, selection and chosen style.
  *
- * Live reload: into each page it serves, and only there, the server adds a small script that
- * listens to Server-Sent Events on `/__events`. The built page's Content-Security-Policy admits
+ * Live update: into each page it serves, and only there, the server adds the preview script
+ * (src/client/preview.ts), which listens to Server-Sent Events on `/__events`, fetches a rebuilt
+ * page's new version from `/__page` and morphs the blocks that changed (a change of the head or of
+ * a script reloads the page at the same place). The built page's Content-Security-Policy admits
  * only its own script and no connection, so the served copy gets the added script's hash in
  * `script-src` and `connect-src 'self'`; the built files are never touched. A failed build shows
  * in the terminal and, through the event stream, over the page, which stays as last built.
@@ -14,6 +16,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type {AddressInfo} from 'node:net'
+import {fileURLToPath} from 'node:url'
 import type {ParseArgsConfig} from 'node:util'
 import {buildEssay, failed, planBuild, UsageError, type BuildOptions, type BuildPlan, type EssayResult} from '../build.js'
 import {collectionPage} from '../outputs/collection.js'
@@ -28,8 +31,9 @@ import {Progress} from './progress.js'
 export const previewUsage = `Usage: essay-edition preview [FILE.md|DIR] [options]
 
 Serve the reading edition on http://127.0.0.1:PORT (this machine only), rebuild it
-whenever the essay, its bibliography or a style changes, and reload the open page,
-keeping its scroll position and the chosen style. A build error shows in the
+whenever the essay, its bibliography or a style changes, and update the open page
+in place, keeping its scroll position, the open note, the selection and the chosen
+style (a change of the page's head reloads it at the same place). A build error shows in the
 terminal and over the page; the page stays as last built. Nothing is written.
 With FILE, that essay is served at /; with DIR (default: essay/), the list of essays
 is at / and each essay at /<slug>/. Ctrl-C stops.
@@ -60,56 +64,26 @@ export const previewOptions = {
 } satisfies ParseArgsConfig['options']
 
 const EVENTS = '/__events'
+/** A page's built HTML at a version (`?page=NAME&version=V`), which the preview script patches from. */
+const PAGE = '/__page'
+/** Versions of each page kept for `/__page`: a page open at an older one reloads instead. */
+const KEPT_VERSIONS = 4
 
-/** The script added to served pages: live reload, scroll kept, errors shown over the page. */
-export function liveScript(page: string, version: string): string {
-  return `(() => {
-const page = ${JSON.stringify(page)}, version = ${JSON.stringify(version)}
-const key = 'essay-edition:preview-scroll:' + location.pathname
-try {
-  const saved = JSON.parse(sessionStorage.getItem(key) || 'null')
-  if (saved) {
-    sessionStorage.removeItem(key)
-    const restore = () => scrollTo(saved[0], saved[1])
-    restore()
-    addEventListener('load', restore)
-    requestAnimationFrame(restore)
+const here = path.dirname(fileURLToPath(import.meta.url))
+let cachedScript: {text: string; hash: string} | undefined
+
+/**
+ * The script added to served pages (src/client/preview.ts, bundled with morphdom by `npm run
+ * compile`): it patches the open page in place when the essay is rebuilt. Its text is the same
+ * for every page and version, so one hash admits it.
+ */
+export function previewScript(): {text: string; hash: string} {
+  if (!cachedScript) {
+    const text = fs.readFileSync(path.resolve(here, '../../client/preview.js'), 'utf8').trim()
+    if (/<\/script|<!--/i.test(text)) throw new Error('the bundled preview script cannot be inlined (it holds </script or <!--)')
+    cachedScript = {text, hash: cspHash(text)}
   }
-} catch {}
-let overlay = null
-function show(message) {
-  if (!message) {
-    if (overlay) overlay.remove()
-    overlay = null
-    return
-  }
-  if (!overlay) {
-    overlay = document.createElement('div')
-    overlay.id = 'essay-edition-preview-error'
-    overlay.setAttribute('role', 'alert')
-    Object.assign(overlay.style, {position: 'fixed', left: '0', right: '0', bottom: '0', zIndex: '2147483647', maxHeight: '50vh', overflow: 'auto', margin: '0', padding: '0.75rem 1rem', background: '#2b0b0b', color: '#ffe9e9', borderTop: '4px solid #e5484d', font: '13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', boxShadow: '0 -4px 16px rgba(0,0,0,.35)'})
-    const title = document.createElement('strong')
-    title.textContent = 'essay-edition: the build failed; this page is the last good one.'
-    Object.assign(title.style, {display: 'block', marginBottom: '0.5rem', fontFamily: 'system-ui, sans-serif'})
-    const pre = document.createElement('pre')
-    Object.assign(pre.style, {margin: '0', whiteSpace: 'pre-wrap'})
-    overlay.append(title, pre)
-    document.body.append(overlay)
-  }
-  overlay.querySelector('pre').textContent = message
-}
-const events = new EventSource(${JSON.stringify(EVENTS)} + '?page=' + encodeURIComponent(page))
-events.onmessage = (event) => {
-  let state
-  try { state = JSON.parse(event.data) } catch { return }
-  show(state.error)
-  if (state.version && state.version !== version) {
-    try { sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY])) } catch {}
-    events.close()
-    location.reload()
-  }
-}
-})()`
+  return cachedScript
 }
 
 const decodeAttribute = (value: string) =>
@@ -136,14 +110,14 @@ export function adaptPolicy(policy: string, scriptHash: string): string {
 
 /** The page as served in preview: the live script added, the policy widened for it alone. */
 export function adaptPage(html: string, page: string, version: string): string {
-  const script = liveScript(page, version)
-  const hash = cspHash(script)
+  const {text: script, hash} = previewScript()
   let adapted = html.replace(/<meta\b[^>]*http-equiv=(["']?)content-security-policy\1[^>]*>/i, (tag) =>
     tag.replace(/\bcontent=(?:"([^"]*)"|'([^']*)')/i, (_, double: string | undefined, single: string | undefined) =>
       `content="${encodeAttribute(adaptPolicy(decodeAttribute(double ?? single ?? ''), hash))}"`))
-  const tag = `<script>${script}</script>`
-  const end = adapted.toLowerCase().lastIndexOf('</body>')
-  adapted = end >= 0 ? adapted.slice(0, end) + tag + adapted.slice(end) : adapted + tag
+  const tag = `<script data-essay-edition-preview data-page="${encodeAttribute(page)}" data-version="${encodeAttribute(version)}">${script}</script>`
+  // At the end of the head: the body stays node for node as built, which the script patches from.
+  const end = adapted.toLowerCase().indexOf('</head>')
+  adapted = end >= 0 ? adapted.slice(0, end) + tag + adapted.slice(end) : tag + adapted
   return adapted
 }
 
@@ -181,6 +155,8 @@ export class PreviewSite {
   /** Path (`index.html`, `<slug>/index.html`, `<slug>/references.bib`) -> content. */
   readonly files = new Map<string, string | Uint8Array>()
   private readonly versions = new Map<string, string>()
+  /** Page -> its last versions' built HTML (version -> HTML), for the preview script to patch from. */
+  private readonly history = new Map<string, Map<string, string>>()
   /** Essay folder ('' for a single essay) -> the build's messages, when it failed. */
   private readonly errors = new Map<string, string>()
   /** A problem with the whole preview (no essay found), shown on every page. */
@@ -245,12 +221,23 @@ export class PreviewSite {
     this.versions.clear()
     for (const [name, content] of files) {
       this.files.set(name, content)
-      this.versions.set(name, crypto.createHash('sha256').update(content).digest('hex').slice(0, 20))
+      const version = crypto.createHash('sha256').update(content).digest('hex').slice(0, 20)
+      this.versions.set(name, version)
+      if (typeof content === 'string' && name.endsWith('.html')) this.remember(name, version, content)
     }
+    for (const name of this.history.keys()) if (!this.files.has(name)) this.history.delete(name)
     const good = results.filter((r) => r.ok && !failed(r.file, this.options.strict)).length
     progress.summary({done: good, total: results.length, files: results.map((r) => r.file), unchanged: this.cache.reused})
     this.broadcast()
     return true
+  }
+
+  private remember(name: string, version: string, html: string): void {
+    let kept = this.history.get(name)
+    if (!kept) this.history.set(name, (kept = new Map()))
+    kept.delete(version)
+    kept.set(version, html)
+    while (kept.size > KEPT_VERSIONS) kept.delete(kept.keys().next().value!)
   }
 
   /** What a page's script is told: the page's current version, and the error to show over it. */
@@ -276,6 +263,12 @@ export class PreviewSite {
       return
     }
     if (url.pathname === EVENTS) return this.subscribe(url.searchParams.get('page') ?? 'index.html', response)
+    if (url.pathname === PAGE) {
+      const html = this.history.get(url.searchParams.get('page') ?? '')?.get(url.searchParams.get('version') ?? '')
+      if (html === undefined) response.writeHead(404, {'cache-control': 'no-store'}).end()
+      else response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff'}).end(request.method === 'HEAD' ? undefined : html)
+      return
+    }
     let name: string
     try {
       name = decodeURIComponent(url.pathname).replace(/^\/+/, '')

@@ -65,9 +65,9 @@ for (const pref of $$<HTMLSelectElement>('select[data-pref]')) {
 const select = doc.querySelector<HTMLSelectElement>('[data-style-control]')
 const styleIds = select ? Array.from(select.options, (o) => o.value) : []
 
-function applyStyle(id: string) {
+function applyStyle(id: string, keepNote = false) {
   if (!select || !styleIds.includes(id)) return
-  closePopover(false)
+  if (!keepNote) closePopover(false)
   select.value = id
   root.dataset.style = id
   const noteMode = select.selectedOptions[0]?.dataset.class === 'note'
@@ -109,6 +109,16 @@ if (select) {
   })
 }
 for (const el of $$('[data-reader-controls]')) el.hidden = false
+
+// `essay-edition preview` patched the page in place (src/client/preview.ts): the new blocks get the
+// chosen style and preferences; the open note stays open unless its reference went.
+doc.addEventListener('essay-edition:patched', () => {
+  if (owner && !owner.isConnected) closePopover(false)
+  for (const pref of $$<HTMLSelectElement>('select[data-pref]')) pref.value = root.dataset[pref.dataset.pref!] ?? pref.value
+  if (root.dataset.style) applyStyle(root.dataset.style, true)
+  for (const el of $$('[data-reader-controls]')) el.hidden = false
+  relayout()
+})
 
 /* ---------- popovers ---------- */
 

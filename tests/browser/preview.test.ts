@@ -1,4 +1,4 @@
-/** `essay-edition preview` in real Chromium: live reload, scroll and style kept, build errors over the page. */
+/** `essay-edition preview` in real Chromium: the page patched in place, scroll, style and open note kept, build errors over the page. */
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -66,7 +66,7 @@ function save(text: string) {
   fs.renameSync(temporary, essay)
 }
 
-test('an edit shows in the open page within 3 s, keeping the style and the scroll position; a broken edit shows over the last good page', async () => {
+test('an edit shows in the open page within 3 s, patched in place, keeping the style and the scroll position; a broken edit shows over the last good page', async () => {
   const context = await browser.newContext({viewport: {width: 1000, height: 700}})
   const page = await context.newPage()
   const refused: string[] = []
@@ -86,7 +86,7 @@ test('an edit shows in the open page within 3 s, keeping the style and the scrol
   assert.notEqual(edited, original)
   save(edited)
   await page.waitForFunction(() => document.body.innerText.includes('LIVE-EDIT-ONE'), undefined, {timeout: within})
-  assert.equal(await page.evaluate(() => (window as unknown as {marker?: boolean}).marker), undefined, 'the page reloaded itself')
+  assert.equal(await page.evaluate(() => (window as unknown as {marker?: boolean}).marker), true, 'the page was patched, not reloaded')
   assert.equal(await page.getByRole('combobox', {name: /style/i}).inputValue(), 'apa', 'the chosen style is kept')
   assert.equal(await page.evaluate(() => document.documentElement.dataset.style), 'apa')
   await page.waitForFunction(() => Math.abs(window.scrollY - 1200) < 40, undefined, {timeout: 1000})
@@ -113,12 +113,71 @@ test('an edit shows in the open page within 3 s, keeping the style and the scrol
   await context.close()
 })
 
+test('an open note stays open, and a selection stays selected, when another paragraph changes; a changed head reloads the page at the same place', async () => {
+  const original = fs.readFileSync(essay, 'utf8')
+  const context = await browser.newContext({viewport: {width: 1000, height: 700}})
+  const page = await context.newPage()
+  await page.goto(url)
+  // The first note whose reference is not in the paragraph edited below.
+  const paragraphs = page.locator('article p', {hasNot: page.getByText('realm of geopolitics')}).filter({has: page.locator('a[role="doc-noteref"]')})
+  const reference = paragraphs.first().locator('a[role="doc-noteref"]').first()
+  await reference.scrollIntoViewIfNeeded()
+  await reference.click()
+  const note = page.locator('.note-popover')
+  await note.waitFor({state: 'visible'})
+  const noteText = await note.innerText()
+  // A selection in a paragraph the edit does not touch, and a mark on the open note's element.
+  await page.evaluate(() => {
+    const p = Array.from(document.querySelectorAll('article p')).find((el) => el.textContent!.includes('The pivotal factor'))!
+    const range = document.createRange()
+    range.selectNodeContents(p.firstChild!)
+    getSelection()!.removeAllRanges()
+    getSelection()!.addRange(range)
+    ;(document.querySelector('.note-popover') as unknown as {kept: boolean}).kept = true
+    ;(window as unknown as {__marker: number}).__marker = 42
+  })
+  const selected = await page.evaluate(() => getSelection()!.toString())
+  assert.match(selected, /The pivotal factor/)
+
+  save(original.replace(/I[Nn] the realm of geopolitics/, 'NOTE-STAYS-OPEN In the realm of geopolitics'))
+  await page.waitForFunction(() => document.body.innerText.includes('NOTE-STAYS-OPEN'), undefined, {timeout: within})
+  assert.equal(await page.evaluate(() => (window as unknown as {__marker?: number}).__marker), 42, 'patched, not reloaded')
+  assert.ok(await note.isVisible(), 'the open note stays open')
+  assert.equal(await note.innerText(), noteText)
+  assert.equal(await page.evaluate(() => (document.querySelector('.note-popover') as unknown as {kept?: boolean}).kept), true, 'the same note element')
+  assert.equal(await reference.getAttribute('aria-expanded'), 'true')
+  assert.equal(await page.evaluate(() => getSelection()!.toString()), selected, 'the selection stays')
+
+  // The title is in the head: that cannot be patched, so the page reloads, and scrolls back.
+  await page.keyboard.press('Escape')
+  await page.evaluate(() => window.scrollTo(0, 1500))
+  await page.waitForFunction(() => Math.abs(window.scrollY - 1500) < 2)
+  save(original.replace('title: Russia warms up to Pakistan', 'title: Russia warms up to Pakistan, RELOADED'))
+  // (The title is also in the essay's own citation, so every style renders again: slower.)
+  await page.waitForFunction(() => document.title.includes('RELOADED'), undefined, {timeout: within * 5})
+  await page.waitForFunction(() => Math.abs(window.scrollY - 1500) < 40, undefined, {timeout: 2000})
+  assert.equal(await page.evaluate(() => (window as unknown as {__marker?: number}).__marker), undefined, 'reloaded')
+  save(original)
+  await page.waitForFunction(() => !document.title.includes('RELOADED'), undefined, {timeout: within * 5})
+  await context.close()
+})
+
 test('the served copy widens its policy for the live script alone; other outputs are served as built', async () => {
   const html = await (await fetch(url)).text()
   const policy = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1]?.replace(/&#x27;/g, "'") ?? ''
   assert.match(policy, /script-src 'sha256-[^']+' 'sha256-[^']+'/)
   assert.match(policy, /connect-src 'self'/)
   assert.match(policy, /default-src 'none'/)
+  // The preview script: in the head, its page and version as attributes (its text, hence its hash,
+  // the same for every version); `/__page` gives that version as built, without it.
+  const tag = /<head>[\s\S]*<script data-essay-edition-preview data-page="index.html" data-version="([0-9a-f]+)">[\s\S]*<\/head>/.exec(html)
+  assert.ok(tag, 'the preview script is in the head')
+  const built = await fetch(new URL(`__page?page=index.html&version=${tag[1]}`, url))
+  assert.equal(built.status, 200)
+  const builtHtml = await built.text()
+  assert.doesNotMatch(builtHtml, /data-essay-edition-preview/)
+  assert.match(builtHtml, /connect-src &#x27;none&#x27;/, 'the built policy, unwidened')
+  assert.equal((await fetch(new URL('__page?page=index.html&version=0000', url))).status, 404)
   const bib = await fetch(new URL('references.bib', url))
   assert.equal(bib.status, 200)
   assert.match(await bib.text(), /@/)

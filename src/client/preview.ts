@@ -1,0 +1,191 @@
+/**
+ * The preview's script (browser only), added by `essay-edition preview` to the pages it serves and
+ * to no built page. It listens to the server's event stream (`/__events`) and, when the page was
+ * rebuilt, patches the open page in place instead of reloading it:
+ *
+ * - it keeps the page as served (`pristine`: the built HTML of the version on screen, parsed),
+ *   fetches the new version (`/__page`), and compares the two block by block (the element children
+ *   of the page's containers, as src/util/html-memo.ts cuts them): blocks equal in both stay as
+ *   they are on screen, with whatever the reader's script did to them (the open note, the style's
+ *   numbers, the selection); a changed block is morphed into the new one (morphdom), an added one
+ *   inserted, a removed one removed. The scroll position stays, since nothing above the edit moved.
+ * - a change it cannot patch (the head, a script, the `html` or `body` element) reloads the page
+ *   and scrolls back to the same place.
+ * - afterwards it tells the reader's script (`essay-edition:patched` on the document), which
+ *   applies the chosen style to the new blocks and lays the sidenotes out again.
+ *
+ * The script's text is the same for every page and version (the page and version are attributes
+ * of its element), so the served page's policy admits it by one hash.
+ */
+import morphdomExport from 'morphdom'
+
+// morphdom's types declare an ES default export in a CommonJS package: under Node's module
+// resolution TypeScript sees the module object; esbuild bundles its ES build, whose default is the function.
+type Morph = typeof morphdomExport.default
+const morphdom = ((morphdomExport as unknown as {default?: Morph}).default ?? morphdomExport) as Morph
+
+const me = document.currentScript as HTMLScriptElement | null
+const page = me?.dataset.page ?? 'index.html'
+let version = me?.dataset.version ?? ''
+const EVENTS = '/__events'
+const key = 'essay-edition:preview-scroll:' + location.pathname
+
+/* ---------- a reload keeps the scroll position ---------- */
+
+try {
+  const saved = JSON.parse(sessionStorage.getItem(key) ?? 'null') as [number, number] | null
+  if (saved) {
+    sessionStorage.removeItem(key)
+    const restore = () => scrollTo(saved[0], saved[1])
+    restore()
+    addEventListener('load', restore)
+    requestAnimationFrame(restore)
+  }
+} catch {
+  /* storage refused */
+}
+
+function reload() {
+  try {
+    sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY]))
+  } catch {
+    /* storage refused */
+  }
+  events.close()
+  location.reload()
+}
+
+/* ---------- errors over the page ---------- */
+
+let overlay: HTMLElement | null = null
+function show(message: string | null) {
+  if (!message) {
+    overlay?.remove()
+    overlay = null
+    return
+  }
+  if (!overlay) {
+    overlay = document.createElement('div')
+    overlay.id = 'essay-edition-preview-error'
+    overlay.setAttribute('role', 'alert')
+    Object.assign(overlay.style, {position: 'fixed', left: '0', right: '0', bottom: '0', zIndex: '2147483647', maxHeight: '50vh', overflow: 'auto', margin: '0', padding: '0.75rem 1rem', background: '#2b0b0b', color: '#ffe9e9', borderTop: '4px solid #e5484d', font: '13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', boxShadow: '0 -4px 16px rgba(0,0,0,.35)'})
+    const title = document.createElement('strong')
+    title.textContent = 'essay-edition: the build failed; this page is the last good one.'
+    Object.assign(title.style, {display: 'block', marginBottom: '0.5rem', fontFamily: 'system-ui, sans-serif'})
+    const pre = document.createElement('pre')
+    Object.assign(pre.style, {margin: '0', whiteSpace: 'pre-wrap'})
+    overlay.append(title, pre)
+    document.body.append(overlay)
+  }
+  overlay.querySelector('pre')!.textContent = message
+}
+
+/* ---------- patching ---------- */
+
+/** Containers are walked into; their other element children are blocks (as src/util/html-memo.ts). */
+const containers = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE', 'SECTION', 'DIV', 'NAV', 'OL', 'UL'])
+
+/** Nodes the page's scripts added (not served): the open note, the sidenotes, this script, the error. */
+function added(node: Node): boolean {
+  if (!(node instanceof Element)) return false
+  return node === me || node === overlay || node.classList.contains('note-popover') || node.classList.contains('sidenotes')
+}
+
+/** A page version's built HTML, parsed; undefined when the server no longer has it. */
+async function fetchVersion(wanted: string): Promise<Document | undefined> {
+  try {
+    const response = await fetch(`/__page?page=${encodeURIComponent(page)}&version=${encodeURIComponent(wanted)}`, {cache: 'no-store'})
+    if (!response.ok) return undefined
+    return new DOMParser().parseFromString(await response.text(), 'text/html')
+  } catch {
+    return undefined
+  }
+}
+
+const executable = (script: HTMLScriptElement) => !script.type || /^(?:text|application)\/(?:java|ecma)script$|^module$/i.test(script.type)
+const scriptsOf = (doc: Document) => Array.from(doc.scripts).filter(executable).map((s) => s.text)
+const shell = (el: Element) => el.cloneNode(false) as Element
+
+/** True when the new version can be patched into the open page (same head, scripts, `html` and `body`). */
+function patchable(old: Document, next: Document): boolean {
+  return (
+    old.head.isEqualNode(next.head) &&
+    shell(old.documentElement).isEqualNode(shell(next.documentElement)) &&
+    shell(old.body).isEqualNode(shell(next.body)) &&
+    scriptsOf(old).join('\0') === scriptsOf(next).join('\0')
+  )
+}
+
+/** A block of the new version morphed into the one on screen, keeping the open note if it is inside. */
+function morph(live: Node, next: Node) {
+  morphdom(live, next.cloneNode(true), {
+    onBeforeElUpdated: (from, to) => !from.isEqualNode(to),
+    onBeforeNodeDiscarded: (node) => !added(node)
+  })
+}
+
+/**
+ * Patch `live` (on screen, `old` as served plus what scripts added) into `next`: the children
+ * equal at both ends stay; in between, containers with the same tag and attributes are patched in
+ * turn, other blocks morphed, added or removed. False when the page does not line up with `old`.
+ */
+function patchChildren(live: Element, old: Element, next: Element): boolean {
+  const was = Array.from(old.childNodes)
+  const now = Array.from(next.childNodes)
+  const shown = Array.from(live.childNodes).filter((node) => !added(node))
+  if (shown.length !== was.length) return false
+  let start = 0
+  while (start < was.length && start < now.length && was[start]!.isEqualNode(now[start]!)) start++
+  let endWas = was.length
+  let endNow = now.length
+  while (endWas > start && endNow > start && was[endWas - 1]!.isEqualNode(now[endNow - 1]!)) {
+    endWas--
+    endNow--
+  }
+  const paired = Math.min(endWas - start, endNow - start)
+  for (let i = start; i < start + paired; i++) {
+    const [s, w, n] = [shown[i]!, was[i]!, now[i]!]
+    if (w instanceof Element && n instanceof Element && containers.has(w.tagName) && shell(w).isEqualNode(shell(n)) && s instanceof Element) {
+      if (!patchChildren(s, w, n)) morph(s, n)
+    } else morph(s, n)
+  }
+  for (let i = start + paired; i < endWas; i++) shown[i]!.remove()
+  const before = shown[endWas] ?? null
+  for (let i = start + paired; i < endNow; i++) live.insertBefore(document.importNode(now[i]!, true), before && before.parentNode === live ? before : null)
+  return true
+}
+
+let pristine: Promise<Document | undefined> = fetchVersion(version)
+// For `npm run bench -- --preview`: the page is ready to patch.
+void pristine.then((doc) => doc && performance.mark('essay-edition:ready'))
+let queue: Promise<void> = Promise.resolve()
+
+/** Bring the page to `wanted`: patched in place when it can be, else reloaded at the same place. */
+async function update(wanted: string, told: number) {
+  if (wanted === version) return
+  const [old, next] = await Promise.all([pristine, fetchVersion(wanted)])
+  const fetched = performance.now()
+  if (!old || !next || !patchable(old, next) || !patchChildren(document.body, old.body, next.body)) return reload()
+  version = wanted
+  pristine = Promise.resolve(next)
+  document.title = next.title
+  document.dispatchEvent(new CustomEvent('essay-edition:patched'))
+  // For `npm run bench -- --preview`: where the time of an update went.
+  performance.measure('essay-edition:fetch', {start: told, end: fetched})
+  performance.measure('essay-edition:patch', {start: fetched, end: performance.now()})
+}
+
+const events = new EventSource(`${EVENTS}?page=${encodeURIComponent(page)}`)
+events.onmessage = (event: MessageEvent<string>) => {
+  let state: {version?: string; error?: string | null}
+  try {
+    state = JSON.parse(event.data) as typeof state
+  } catch {
+    return
+  }
+  if (document.body) show(state.error ?? null)
+  else addEventListener('DOMContentLoaded', () => show(state.error ?? null), {once: true})
+  const wanted = state.version
+  const told = performance.now()
+  if (wanted && wanted !== version) queue = queue.then(() => update(wanted, told)).catch(reload)
+}
