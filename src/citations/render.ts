@@ -129,7 +129,16 @@ export interface RenderedStyle {
   secondFieldAlign: boolean
   /** The `standalone` works, each as an entry of this style. */
   standalone: RenderedEntry[]
+  /**
+   * The first `standalone` work cited alone at a paragraph, as this style writes it ("(Khan, 2024,
+   * para. 999999)"), the number being `paragraphPlaceholder`: the page's "Copy quote" puts the
+   * paragraph's number there.
+   */
+  quoteCitation?: string
 }
+
+/** The paragraph number in `quoteCitation`, replaced by the reader's script. */
+export const paragraphPlaceholder = '999999'
 
 const config = core.plugins.config.get('@csl')
 
@@ -545,11 +554,13 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
   }
   // The standalone works, each alone in the same engine once the document is done.
   const standalone: RenderedEntry[] = []
+  let quoteCitation: string | undefined
   for (const item of standaloneItems) {
     engine.updateItems([item.id])
     const alone = engine.makeBibliography()
     if (alone && alone[1][0]) standalone.push({key: item.id, html: alone[1][0].trim()})
+    quoteCitation ??= engine.makeCitationCluster([{id: item.id, locator: paragraphPlaceholder, label: 'paragraph'}]).trim()
   }
   // TeX math of titles as the page's math elements (bibliography/math.ts).
-  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
+  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone, ...(quoteCitation ? {quoteCitation} : {})}))
 }
