@@ -319,7 +319,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
 
   const tip = h('div', {role: 'tooltip', id: 'annotation-tip'})
   tip.hidden = true
-  doc.body.append(tip)
+  doc.body.insertBefore(tip, doc.currentScript)
   const showTip = (e: Event) => {
     const m = (e.target as Element).closest?.<HTMLElement>('mark.has-note')
     const ann = list.find((a) => a.id === m?.dataset.annotationId)
@@ -363,7 +363,8 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
       }),
       h('label', {}, 'Import ', input)))
   panel.hidden = true
-  doc.body.append(panel)
+  // Before the script, which stays the last element of the page.
+  doc.body.insertBefore(panel, doc.currentScript)
 
   function toggle(open: boolean) {
     panel.hidden = !open
