@@ -6,10 +6,13 @@
  * browser: the annotations are kept in `localStorage` under the essay's identity.
  *
  * The text model: the body paragraphs (`article p` holding a permalink) as one string, `full`,
- * made of their text nodes (not permalinks, note markers, math, hidden style variants or the
- * script's own controls), a newline after each paragraph. An annotation is a W3C Web Annotation
- * whose target has a TextQuoteSelector (exact, prefix, suffix), a TextPositionSelector (offsets in
- * `full`) and a FragmentSelector (the paragraph's id); it is anchored again on load by its quote,
+ * made of their visible text nodes (not permalinks, note markers, math, hidden style variants or
+ * the script's own controls), a newline after each paragraph; and `text`, the same without what
+ * changes with the citation style (`[data-styles]`: in-text citations, the punctuation around
+ * them), so that a highlight made under one style is found under another; `toFull` maps `text` to
+ * `full`. An annotation is a W3C Web Annotation whose target has a TextQuoteSelector (exact,
+ * prefix, suffix) and a TextPositionSelector (offsets), both in `text`, and a FragmentSelector
+ * (the paragraph's id); it is anchored again on load by its quote,
  * the prefix, suffix and position choosing among repeats, so that a rebuilt essay keeps it on the
  * same words. A highlight is one `mark.annotation[data-annotation-id]` per text node, so that it
  * never breaks inline markup. Notes are plain text, always set as text.
@@ -40,6 +43,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   const source = meta('doi') ? 'https://doi.org/' + meta('doi') : meta('public_url') ?? title
   const KEY = 'essay-edition:annotations:' + source
   const PLACEHOLDER = '999999'
+  const LOST = 'Not found in this version'
 
   /** An element: attributes, then children (strings are text, never HTML). */
   const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: Array<Node | string>): HTMLElementTagNameMap[K] => {
@@ -61,22 +65,33 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   /* ---------- the text model ---------- */
 
   let full = ''
+  let text = ''
+  let toFull: number[] = []
   let segs: Seg[] = []
   function scan() {
-    full = ''
+    full = text = ''
+    toFull = []
     segs = []
     for (const p of paragraphs()) {
       const walk = doc.createTreeWalker(p, NodeFilter.SHOW_TEXT, {
         acceptNode: (n) => (n.parentElement!.closest('.permalink,.annotate-para,[hidden],[role=doc-noteref],.note-popover,math,.katex,script') ? 2 : 1)
       })
       for (let n: Node | null; (n = walk.nextNode()); ) {
+        const data = (n as Text).data
         segs.push({n: n as Text, s: full.length, p})
-        full += (n as Text).data
+        if (!n.parentElement!.closest('[data-styles]')) {
+          for (let i = 0; i < data.length; i++) toFull.push(full.length + i)
+          text += data
+        }
+        full += data
       }
+      toFull.push(full.length)
       full += '\n'
+      text += '\n'
     }
+    toFull.push(full.length)
   }
-  /** A range's place in `full`, without the whitespace at its ends. */
+  /** A range's place in `text`, without the whitespace at its ends. */
   function span(r: Range): Span | undefined {
     let a = -1
     let b = -1
@@ -85,8 +100,10 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
       if (a < 0) a = s + (n === r.startContainer ? r.startOffset : 0)
       b = s + (n === r.endContainer ? r.endOffset : n.length)
     }
-    while (a < b && /\s/.test(full[a]!)) a++
-    while (b > a && /\s/.test(full[b - 1]!)) b--
+    a = toFull.findIndex((x) => x >= a)
+    b = toFull.findIndex((x) => x >= b)
+    while (a < b && /\s/.test(text[a]!)) a++
+    while (b > a && /\s/.test(text[b - 1]!)) b--
     return a < b ? [a, b] : undefined
   }
   const segAt = (i: number) => segs.findLast((g) => g.s <= i)
@@ -96,13 +113,13 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
     const pattern = new RegExp(q.exact.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'), 'g')
     let best: Span | undefined
     let score = -Infinity
-    for (const m of full.matchAll(pattern)) {
+    for (const m of text.matchAll(pattern)) {
       const i = m.index
       const j = i + m[0].length
       let k = 0
       let l = 0
-      while (k < q.prefix.length && full[i - 1 - k] === q.prefix[q.prefix.length - 1 - k]) k++
-      while (l < q.suffix.length && full[j + l] === q.suffix[l]) l++
+      while (k < q.prefix.length && text[i - 1 - k] === q.prefix[q.prefix.length - 1 - k]) k++
+      while (l < q.suffix.length && text[j + l] === q.suffix[l]) l++
       const value = k + l - Math.abs(i - pos.start) / 1e7
       if (value > score) [score, best] = [value, [i, j]]
     }
@@ -111,7 +128,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
 
   /* ---------- highlights ---------- */
 
-  const valid = (a: Annotation) => typeof a?.id === 'string' && /\S/.test(a.target?.selector?.[0]?.exact) && a.target.selector[1]?.start >= 0 && (!a.body || typeof a.body.value === 'string')
+  const valid = (a: Annotation) => typeof a?.id === 'string' && /\S/.test(a.target?.selector?.[0]?.exact) && a.target.selector[1]?.start >= 0
   let list: Annotation[] = []
   let refused = false
   const found = new Map<string, number>()
@@ -134,12 +151,13 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
     const at = locate(ann)
     found.delete(ann.id)
     if (!at) return false
-    const [a, b] = at
     const pos = ann.target.selector[1]
     ;[pos.start, pos.end] = at
-    const p = segAt(a)!.p
-    ann.target.selector[2] = {type: 'FragmentSelector', value: p.id}
-    found.set(ann.id, a)
+    found.set(ann.id, at[0])
+    // In `full`: from the quote's first character to just after its last, whatever lies between.
+    const a = toFull[at[0]]!
+    const b = toFull[at[1] - 1]! + 1
+    ann.target.selector[2] = {type: 'FragmentSelector', value: segAt(a)!.p.id}
     for (const {n, s} of segs) {
       const i = Math.max(a - s, 0)
       const j = Math.min(b - s, n.length)
@@ -233,17 +251,17 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   function draft(): Annotation {
     const [a, b] = current.at!
     return {
-      // randomUUID is there in secure contexts (https, file, localhost); elsewhere, a time-based one.
-      id: 'urn:uuid:' + (crypto.randomUUID?.() ?? '00000000-0000-4000-8000-' + (Date.now() * 1e3 + Math.random() * 1e3).toString(16).slice(-12)),
+      // A blob URL ends in a random UUID in every context (crypto.randomUUID needs a secure one).
+      id: 'urn:uuid:' + URL.createObjectURL(new Blob()).slice(-36),
       type: 'Annotation',
       motivation: 'highlighting',
       created: new Date().toISOString(),
       target: {
         source,
         selector: [
-          {type: 'TextQuoteSelector', exact: full.slice(a, b).replace(/\s+/g, ' '), prefix: full.slice(Math.max(0, a - 32), a), suffix: full.slice(b, b + 32)},
+          {type: 'TextQuoteSelector', exact: text.slice(a, b).replace(/\s+/g, ' '), prefix: text.slice(Math.max(0, a - 32), a), suffix: text.slice(b, b + 32)},
           {type: 'TextPositionSelector', start: a, end: b},
-          {type: 'FragmentSelector', value: segAt(a)!.p.id}
+          {type: 'FragmentSelector', value: segAt(toFull[a]!)!.p.id}
         ]
       }
     }
@@ -284,7 +302,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
       if (bar.contains(r.commonAncestorContainer)) return
       scan()
       const at = span(r)
-      if (at) show({at}, r.getBoundingClientRect(), segAt(at[0])!.p)
+      if (at) show({at}, r.getBoundingClientRect(), segAt(toFull[at[0]]!)!.p)
     }, 150)
   })
   doc.addEventListener('click', (e) => {
@@ -346,8 +364,8 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   const toggleButton = button('My notes', () => toggle(panel.hidden), {'aria-expanded': 'false', 'aria-controls': 'my-notes', class: 'my-notes-toggle'})
   controls.append(' ', toggleButton)
   const items = h('ol')
-  const refusal = h('p', {}, 'This browser keeps no notes for this page: export them before you leave.')
-  const input = h('input', {type: 'file', accept: '.json,application/json'})
+  const refusal = h('p', {}, 'This browser keeps no notes here: export them.')
+  const input = h('input', {type: 'file', accept: '.json'})
   const panel = h('aside', {id: 'my-notes', 'aria-labelledby': 'my-notes-heading', tabindex: '-1'},
     h('h2', {id: 'my-notes-heading'}, 'My notes'),
     button('Close', () => toggle(false), {'aria-label': 'Close my notes'}),
@@ -381,7 +399,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
         h('blockquote', {}, ann.target.selector[0].exact),
         ...(ann.body ? [h('p', {}, ann.body.value)] : []),
         h('p', {},
-          here ? h('a', {href: '#' + marks(ann.id)[0]?.id}, '¶ ' + paragraphOf(ann)) : 'Not found in this version',
+          here ? h('a', {href: '#' + marks(ann.id)[0]?.id}, '¶ ' + paragraphOf(ann)) : LOST,
           ' ',
           button('Delete', () => {
             list = list.filter((a) => a !== ann)
@@ -394,7 +412,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   function markdown(): string {
     return `# My notes: ${title}\n\n` + ordered().map((ann) => {
       const q = quote(ann)
-      return `> ${q.quote} ${q.text}\n\n` + (ann.body ? ann.body.value + '\n\n' : '') + (found.has(ann.id) ? '' : '(Not found in this version)\n\n')
+      return `> ${q.quote} ${q.text}\n\n` + (ann.body ? ann.body.value + '\n\n' : '') + (found.has(ann.id) ? '' : `(${LOST})\n\n`)
     }).join('')
   }
   function download(name: string, type: string, body: string) {

@@ -19,7 +19,7 @@ const axePath = path.join(projectRoot, 'node_modules/axe-core/axe.min.js')
 
 const paragraphs = [
   'An opening paragraph about nothing in particular.',
-  'A second paragraph with *emphasis in the middle* of it, a [link to a page](https://example.org/page) and a citation [@doe2020].',
+  'A second paragraph with *emphasis in the middle* of it, a [link to a page](https://example.org/page) and a citation [@doe2020] in the running text.',
   'The third paragraph holds the quotable words here, and they matter.',
   'A fourth paragraph that will change: the vanishing sentence is here.'
 ]
@@ -92,23 +92,29 @@ const highlighted = (page: Page) =>
     return out
   })
 
-test('select, Highlight: marks per text node across emphasis, a link and a citation, which stay whole; kept after a reload', async () => {
+test('select, Highlight: marks per text node across emphasis, a link and a citation, which stay whole; kept after a reload and in another style', async () => {
   const {context, page, problems} = await open()
   const shape = () => page.locator('#p-2').evaluate((p) => ({em: p.querySelector('em')!.textContent, link: p.querySelector('a[href^="http"]')!.textContent, cite: p.querySelector('[role=doc-biblioref]')!.textContent}))
   const before = await shape()
-  await select(page, 'p-2', 'the middle of it, a link to a page and a citation (Doe')
+  await select(page, 'p-2', 'the middle of it, a link to a page and a citation (Doe, 2020) in the running')
   const bar = page.getByRole('toolbar', {name: 'Annotate'})
   for (const name of ['Highlight', 'Note', 'Copy quote']) assert.ok(await bar.getByRole('button', {name: new RegExp('^' + name)}).isVisible(), name)
   await bar.getByRole('button', {name: 'Highlight'}).click()
   const marks = page.locator('#p-2 mark.annotation')
   assert.ok((await marks.count()) >= 4, 'one mark a text node: ' + (await marks.count()))
-  assert.deepEqual(Object.values(await highlighted(page)), ['the middle of it, a link to a page and a citation (Doe'])
+  assert.deepEqual(Object.values(await highlighted(page)), ['the middle of it, a link to a page and a citation (Doe, 2020) in the running'])
   // Every mark holds text only: no element was split or moved into one.
   assert.equal(await page.locator('mark.annotation *').count(), 0)
   assert.deepEqual(await shape(), before)
   assert.ok(await page.locator('#p-2 em mark.annotation').count() === 1 && (await page.locator('#p-2 a[href^="http"] mark.annotation').count()) === 1)
   await page.reload()
-  assert.deepEqual(Object.values(await highlighted(page)), ['the middle of it, a link to a page and a citation (Doe'])
+  assert.deepEqual(Object.values(await highlighted(page)), ['the middle of it, a link to a page and a citation (Doe, 2020) in the running'])
+  // The quote is the text that every style shares: found again under another style, its citation marked.
+  await page.getByLabel('Citation style').selectOption('chicago-author-date')
+  await page.reload()
+  assert.deepEqual(Object.values(await highlighted(page)), ['the middle of it, a link to a page and a citation (Doe 2020) in the running'])
+  await page.getByRole('button', {name: 'My notes', exact: true}).click()
+  assert.deepEqual(await page.locator('#my-notes blockquote').allTextContents(), ['the middle of it, a link to a page and a citation in the running'])
   assert.deepEqual(problems, [])
   await context.close()
 })
@@ -322,7 +328,7 @@ test('storage refused: said once in the panel; highlighting still works', async 
   assert.deepEqual(Object.values(await highlighted(page)), ['quotable words'])
   await page.getByRole('button', {name: 'My notes', exact: true}).click()
   const panel = page.getByRole('complementary', {name: 'My notes', exact: true})
-  assert.equal(await panel.getByText('keeps no notes').count(), 1)
+  assert.equal(await panel.getByText('keeps no notes here').count(), 1)
   await context.close()
 })
 
