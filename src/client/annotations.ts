@@ -228,8 +228,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
     current = what
     editor.hidden = true
     highlightButton.hidden = !!what.ann
-    noteShown.textContent = what.ann?.body?.value ?? ''
-    noteShown.hidden = !what.ann?.body
+    noteShown.hidden = !(noteShown.textContent = what.ann?.body?.value ?? '')
     after.after(bar)
     bar.hidden = false
     put(bar, near)
@@ -308,7 +307,8 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   doc.addEventListener('click', (e) => {
     const m = (e.target as Element).closest?.<HTMLElement>('mark.annotation')
     const ann = list.find((a) => a.id === m?.dataset.annotationId)
-    if (ann && getSelection()?.isCollapsed !== false) show({ann}, m!.getBoundingClientRect(), m!.closest('p')!)
+    // Not when a link in the highlight opened its popover (reader.ts), nor at the end of a selection.
+    if (ann && !e.defaultPrevented && getSelection()?.isCollapsed !== false) show({ann}, m!.getBoundingClientRect(), m!.closest('p')!)
     else if (!bar.contains(e.target as Node) && !current.at) hide()
   })
   doc.addEventListener('keydown', (e) => {
@@ -405,6 +405,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
             list = list.filter((a) => a !== ann)
             unplace(ann)
             save()
+            panel.focus()
           })))
     }))
     if (!list.length) items.append(h('li', {}, 'No notes yet: select a passage.'))

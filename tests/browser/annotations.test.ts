@@ -275,6 +275,7 @@ test('My notes: in the order of the text, Delete removes one; Export is a W3C We
   const panel = page.getByRole('complementary', {name: 'My notes', exact: true})
   assert.deepEqual(await panel.locator('blockquote').allTextContents(), ['opening paragraph', 'quotable words', 'vanishing sentence'])
   await panel.getByRole('listitem').nth(2).getByRole('button', {name: 'Delete'}).click()
+  assert.ok(await panel.evaluate((p) => p === document.activeElement), 'focus stays in the panel')
   assert.deepEqual(await panel.locator('blockquote').allTextContents(), ['opening paragraph', 'quotable words'])
   assert.deepEqual(Object.values(await highlighted(page)), ['opening paragraph', 'quotable words'])
 
