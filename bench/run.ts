@@ -34,7 +34,8 @@ export const budget = {
   ratio: 0.5,
   peakBytes: 400 * MiB,
   pageBytes: 250 * KB,
-  scriptBytes: 8 * KB,
+  /** The client script, minified: everything, the reader's annotations included (issue 16). */
+  scriptBytes: 16 * KB,
   /** Large over medium, per citation: "no worse than linear", with room for noise. */
   growth: 1.25,
   /** Large corpus: a watched rebuild after a one-paragraph edit, at most this share of a cold build. */

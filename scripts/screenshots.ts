@@ -52,8 +52,42 @@ const shots: Shot[] = [
     file: 'screenshot-sidenotes.png',
     context: {viewport: {width: 1600, height: 1000}, colorScheme: 'light'},
     prepare: async (page) => scrollTo(page, '#p-5', 60)
+  },
+  {
+    file: 'annotations.png',
+    context: {viewport: {width: 1500, height: 820}, colorScheme: 'light'},
+    prepare: async (page) => {
+      await scrollTo(page, '#p-2', 40)
+      await annotate(page, 'p-2', 'the geostrategic paradigmatic shift in the policy orientation of Russia', 'The thesis: geo-economics over geo-military. Compare ¶ 13.')
+      await annotate(page, 'p-3', 'Pakistan lost its decades-old key ally', '')
+      await page.getByRole('button', {name: 'My notes', exact: true}).click()
+      await page.locator('#p-2 mark.annotation').first().hover()
+      await page.getByRole('tooltip').waitFor()
+    }
   }
 ]
+
+/** Select `text` in paragraph `id` and highlight it, with a note if one is given. */
+async function annotate(page: Page, id: string, text: string, note: string) {
+  await page.evaluate(([id, text]) => {
+    const p = document.getElementById(id!)!
+    const node = Array.from(p.childNodes).find((n): n is Text => n instanceof Text && n.data.includes(text!))!
+    const range = document.createRange()
+    range.setStart(node, node.data.indexOf(text!))
+    range.setEnd(node, node.data.indexOf(text!) + text!.length)
+    getSelection()!.removeAllRanges()
+    getSelection()!.addRange(range)
+  }, [id, text])
+  const bar = page.getByRole('toolbar', {name: 'Annotate'})
+  await bar.waitFor()
+  if (!note) return bar.getByRole('button', {name: 'Highlight'}).click()
+  await bar.getByRole('button', {name: 'Note', exact: true}).click()
+  await page.getByRole('textbox', {name: 'Note'}).fill(note)
+  await page.getByRole('button', {name: 'Save note'}).click()
+}
+
+/** `npm run screenshots -- annotations.png` retakes only the pictures named. */
+const only = process.argv.slice(2)
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'essay-edition-screenshots-'))
 const build = spawnSync(process.execPath, [path.join(root, 'bin/essay-edition.js'), 'build', essay, '--out', out, '--quiet'], {cwd: root, encoding: 'utf8'})
@@ -65,7 +99,7 @@ const url = 'file://' + path.join(out, 'index.html')
 fs.mkdirSync(docs, {recursive: true})
 const browser = await launchChromium()
 try {
-  for (const shot of shots) {
+  for (const shot of shots.filter((s) => only.length === 0 || only.includes(s.file))) {
     const context = await browser.newContext({...shot.context, reducedMotion: 'reduce'})
     const page = await context.newPage()
     await page.goto(url)

@@ -63,8 +63,11 @@ export interface RenderedCitations {
   /** Per style: the reference list entries. */
   bibliographies: Record<string, {entries: RenderedEntry[]; hangingIndent: boolean; secondFieldAlign: boolean}>
   places: CitationPlace[]
-  /** The essay itself as a work, and its entry in each style ("Cite this essay"). */
-  citeThis?: {item: CslItem; entries: Record<string, string>}
+  /**
+   * The essay itself as a work, and its entry in each style ("Cite this essay"); `quotes`: per
+   * style, the essay cited at a paragraph, the number being `paragraphPlaceholder` ("Copy quote").
+   */
+  citeThis?: {item: CslItem; entries: Record<string, string>; quotes: Record<string, string>}
 }
 
 /** Data that `remarkRenderCitations` puts on each `cite` node for the mdast-to-hast handler. */

@@ -129,7 +129,16 @@ export interface RenderedStyle {
   secondFieldAlign: boolean
   /** The `standalone` works, each as an entry of this style. */
   standalone: RenderedEntry[]
+  /**
+   * The first `standalone` work cited alone at a paragraph, as this style writes it ("(Khan, 2024,
+   * para. 999999)"), the number being `paragraphPlaceholder`: the page's "Copy quote" puts the
+   * paragraph's number there.
+   */
+  quoteCitation?: string
 }
+
+/** The paragraph number in `quoteCitation`, replaced by the reader's script. */
+export const paragraphPlaceholder = '999999'
 
 const config = core.plugins.config.get('@csl')
 
@@ -507,9 +516,9 @@ export function renderStyle(options: RenderOptions): RenderedStyle {
 
   /** The list and the standalone works: once for a registry. */
   memo.lists ??= renderLists(engineReady(), standaloneItems)
-  const {bibliography, hangingIndent, secondFieldAlign, standalone} = structuredClone(memo.lists)
+  const lists = structuredClone(memo.lists)
   // TeX math of titles as the page's math elements (bibliography/math.ts).
-  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, bibliography, hangingIndent, secondFieldAlign, standalone}))
+  return markMathInRendered(withoutDoubledPunctuation({styleId: style.id, class: style.class, citations: rendered, ...lists}))
 
   function renderOne(engine: CiteprocEngine, placed: PlacedCitation, position: NonNullable<(typeof positions)[number]>): RenderedCitation {
   // citeproc-js capitalizes a term that opens a citation ("Ibid."); inside a sentence it is the
@@ -581,6 +590,8 @@ interface RenderedLists {
   hangingIndent: boolean
   secondFieldAlign: boolean
   standalone: RenderedEntry[]
+  /** The first standalone work cited at a paragraph (see `RenderedStyle.quoteCitation`). */
+  quoteCitation?: string
 }
 
 /** The reference list, then each standalone work alone in the same engine. */
@@ -601,12 +612,14 @@ function renderLists(engine: CiteprocEngine, standaloneItems: CslItem[]): Render
   // The standalone works, each alone in the same engine once the document is done.
   const standalone: RenderedEntry[] = []
   if (standaloneItems.length > 0) delete (engine as CiteprocEngine & {[registryOf]?: string})[registryOf]
+  let quoteCitation: string | undefined
   for (const item of standaloneItems) {
     engine.updateItems([item.id])
     const alone = engine.makeBibliography()
     if (alone && alone[1][0]) standalone.push({key: item.id, html: alone[1][0].trim()})
+    quoteCitation ??= engine.makeCitationCluster([{id: item.id, locator: paragraphPlaceholder, label: 'paragraph'}]).trim()
   }
-  return {bibliography, hangingIndent, secondFieldAlign, standalone}
+  return {bibliography, hangingIndent, secondFieldAlign, standalone, ...(quoteCitation ? {quoteCitation} : {})}
 }
 
 interface RenderMemo {

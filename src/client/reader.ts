@@ -12,7 +12,10 @@
  * Assistive technology and the keyboard reach the same note, once, through its reference (a link to
  * the endnote that opens the note as a dialog), so screen readers do not read each note twice and
  * the paragraph is not interrupted by its notes.
+ *
+ * The reader's own annotations are in annotations.ts.
  */
+import {annotations} from './annotations.js'
 
 const doc = document
 const root = doc.documentElement
@@ -407,3 +410,5 @@ doc.addEventListener('click', async (event) => {
   announce(ok ? 'Copied' : 'Copy failed: select the text and copy it by hand')
   setTimeout(() => (button.textContent = label), 1500)
 })
+
+annotations(copy, announce)

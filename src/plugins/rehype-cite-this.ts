@@ -2,12 +2,17 @@
  * Stage "cite this": how to cite the essay itself, in every offered style (only the shown style's
  * entry is visible; the style control switches it with the rest) and as BibTeX, each with a Copy
  * button. Made from `file.data.citations.citeThis`, i.e. from the front matter alone.
+ *
+ * Also, for the reader's "Copy quote" (src/client/annotations.ts): `script#quote-citations`, JSON
+ * `{STYLE: HTML}`, the essay cited at a paragraph in each style, the number being
+ * `paragraphPlaceholder` (sanitized as the entries are).
  */
 import type {ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
 import {el, text} from '../util/hast.js'
 import {toBibtex} from '../bibliography/export.js'
 import {htmlFragment} from '../util/html-fragment.js'
+import {toHtml} from 'hast-util-to-html'
 
 export interface Options {
   /** Heading of the section (default "Cite this essay"). */
@@ -46,11 +51,14 @@ export default function rehypeCiteThis(options: Options = {}) {
         el('a', {href: `data:application/x-bibtex;charset=utf-8,${encodeURIComponent(bibtex + '\n')}`, download: 'this-essay.bib', className: ['download']}, [text('Download BibTeX')])
       ])
     ]), text('\n'))
+    const quotes = Object.fromEntries(Object.entries(citeThis.quotes).filter(([, html]) => html).map(([style, html]) => [style, toHtml(htmlFragment(html, {sanitize: true}))]))
     tree.children.push(text('\n'), el('section', {className: ['cite-this'], id: 'cite-this', ariaLabelledby: 'cite-this-heading'}, [
       text('\n'),
       el('h2', {id: 'cite-this-heading'}, [text(heading)]),
       text('\n'),
       el('ul', {className: ['reference-list', 'cite-this-list']}, items),
+      text('\n'),
+      el('script', {type: 'application/json', id: 'quote-citations'}, [text(JSON.stringify(quotes).replace(/</g, '\\u003c'))]),
       text('\n')
     ]))
   }

@@ -348,7 +348,13 @@ export default function remarkRenderCitations(options: Options) {
       ),
       places,
       ...(essay
-        ? {citeThis: {item: essay, entries: Object.fromEntries(rendered.map((result) => [result.styleId, result.standalone[0]?.html ?? '']))}}
+        ? {
+            citeThis: {
+              item: essay,
+              entries: Object.fromEntries(rendered.map((result) => [result.styleId, result.standalone[0]?.html ?? ''])),
+              quotes: Object.fromEntries(rendered.map((result) => [result.styleId, result.quoteCitation ?? '']))
+            }
+          }
         : {})
     }
     file.data.citations = citations

@@ -559,7 +559,7 @@ test('axe-core: no violation on a page with contents and permalinks, light and d
 
 /* ---------- the client stays small ---------- */
 
-test('the client script stays under 8 KB minified', () => {
+test('the client script stays at most 16 KB minified, annotations included', () => {
   const size = fs.statSync(path.join(projectRoot, 'dist/client/reader.js')).size
-  assert.ok(size < 8192, `${size} bytes`)
+  assert.ok(size <= 16 * 1024, `${size} bytes`)
 })
