@@ -18,6 +18,8 @@
  * never breaks inline markup. Notes are plain text, always set as text.
  */
 
+import {button, h} from './dom.js'
+
 interface Quote {type: 'TextQuoteSelector'; exact: string; prefix: string; suffix: string}
 interface Position {type: 'TextPositionSelector'; start: number; end: number}
 interface Fragment {type: 'FragmentSelector'; value: string}
@@ -45,18 +47,6 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   const PLACEHOLDER = '999999'
   const LOST = 'Not found in this version'
 
-  /** An element: attributes, then children (strings are text, never HTML). */
-  const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: Array<Node | string>): HTMLElementTagNameMap[K] => {
-    const e = doc.createElement(tag)
-    for (const k in attrs) e.setAttribute(k, attrs[k]!)
-    e.append(...kids)
-    return e
-  }
-  const button = (label: string, run: () => void, attrs: Record<string, string> = {}) => {
-    const b = h('button', {type: 'button', ...attrs}, label)
-    b.onclick = run
-    return b
-  }
   const marks = (id: string) => Array.from(doc.querySelectorAll<HTMLElement>('mark.annotation')).filter((m) => m.dataset.annotationId === id)
   const paragraphs = () => Array.from(article.querySelectorAll('p > a.permalink'), (a) => a.parentElement!)
   /** The number of the paragraph an annotation starts in (its `p-N` as the reference lists count). */
@@ -320,8 +310,7 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   })
 
   // Each paragraph's permalink also offers "Annotate paragraph": the whole paragraph, by keyboard.
-  for (const p of paragraphs()) {
-    const b = button('', () => {
+  const paragraphButtons = () => paragraphs().forEach((p) => p.querySelector('.annotate-para') || p.querySelector(':scope > a.permalink')!.after(button('', () => {
       scan()
       const r = doc.createRange()
       r.selectNodeContents(p)
@@ -329,9 +318,8 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
       if (!at) return
       show({at}, p.getBoundingClientRect(), p)
       highlightButton.focus()
-    }, {class: 'annotate-para', 'aria-label': 'Annotate paragraph'})
-    p.querySelector(':scope > a.permalink')!.after(b)
-  }
+    }, {class: 'annotate-para', 'aria-label': 'Annotate paragraph'})))
+  paragraphButtons()
 
   /* ---------- notes shown on hover, focus and tap ---------- */
 
@@ -437,7 +425,17 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
     input.value = ''
   })
 
-  scan()
-  for (const ann of list) place(ann)
-  render()
+  const placeAll = () => {
+    scan()
+    for (const ann of list) place(ann)
+    render()
+  }
+  placeAll()
+  // `essay-edition preview` patched the page in place (preview.ts): a changed paragraph lost its
+  // marks and button; every annotation is anchored again on the new text.
+  doc.addEventListener('essay-edition:patched', () => {
+    for (const ann of list) unplace(ann)
+    paragraphButtons()
+    placeAll()
+  })
 }

@@ -9,8 +9,9 @@
  *   they are on screen, with whatever the reader's script did to them (the open note, the style's
  *   numbers, the selection); a changed block is morphed into the new one (morphdom), an added one
  *   inserted, a removed one removed. The scroll position stays, since nothing above the edit moved.
- * - a change it cannot patch (the head, a script, the `html` or `body` element) reloads the page
- *   and scrolls back to the same place.
+ * - a change it cannot patch (the head but for its `meta` elements, a script, the `html` or `body`
+ *   element) reloads the page and scrolls back to the same place; changed metadata (`meta`
+ *   elements, JSON-LD: the description follows the essay's first sentences) is patched too.
  * - afterwards it tells the reader's script (`essay-edition:patched` on the document), which
  *   applies the chosen style to the new blocks and lays the sidenotes out again.
  *
@@ -85,10 +86,15 @@ function show(message: string | null) {
 /** Containers are walked into; their other element children are blocks (as src/util/html-memo.ts). */
 const containers = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE', 'SECTION', 'DIV', 'NAV', 'OL', 'UL'])
 
-/** Nodes the page's scripts added (not served): the open note, the sidenotes, this script, the error. */
+/**
+ * Nodes the page's scripts added (not served): the open note, the sidenotes, this script, the
+ * error; the annotations' toolbar, paragraph buttons, note tip and "My notes" panel
+ * (annotations.ts, which anchors its highlights again after a patch).
+ */
+const addedClasses = ['note-popover', 'sidenotes', 'annotate-bar', 'annotate-para']
 function added(node: Node): boolean {
   if (!(node instanceof Element)) return false
-  return node === me || node === overlay || node.classList.contains('note-popover') || node.classList.contains('sidenotes')
+  return node === me || node === overlay || node.id === 'my-notes' || node.id === 'annotation-tip' || addedClasses.some((name) => node.classList.contains(name))
 }
 
 /** A page version's built HTML, parsed; undefined when the server no longer has it. */
@@ -103,13 +109,31 @@ async function fetchVersion(wanted: string): Promise<Document | undefined> {
 }
 
 const executable = (script: HTMLScriptElement) => !script.type || /^(?:text|application)\/(?:java|ecma)script$|^module$/i.test(script.type)
+/** The head's metadata: `meta` with a name or property, data blocks such as JSON-LD (the description follows the first sentences). */
+const metadata = (head: Element) => Array.from(head.querySelectorAll('meta[name], meta[property], script')).filter((el) => !(el instanceof HTMLScriptElement && executable(el)))
+
+/** The head without its metadata. */
+function headShell(doc: Document): Node {
+  const head = doc.head.cloneNode(true) as Element
+  for (const el of metadata(head)) el.remove()
+  return head
+}
+
+/** The open page's metadata replaced by the new version's (the policy, also in the head, stays as served). */
+function patchMetadata(next: Document) {
+  const live = metadata(document.head)
+  const now = metadata(next.head)
+  live.forEach((el, i) => (now[i] ? el.replaceWith(document.importNode(now[i]!, true)) : el.remove()))
+  for (const el of now.slice(live.length)) document.head.append(document.importNode(el, true))
+}
 const scriptsOf = (doc: Document) => Array.from(doc.scripts).filter(executable).map((s) => s.text)
 const shell = (el: Element) => el.cloneNode(false) as Element
 
-/** True when the new version can be patched into the open page (same head, scripts, `html` and `body`). */
+
+/** True when the new version can be patched into the open page (same head but for its metadata, scripts, `html` and `body`). */
 function patchable(old: Document, next: Document): boolean {
   return (
-    old.head.isEqualNode(next.head) &&
+    headShell(old).isEqualNode(headShell(next)) &&
     shell(old.documentElement).isEqualNode(shell(next.documentElement)) &&
     shell(old.body).isEqualNode(shell(next.body)) &&
     scriptsOf(old).join('\0') === scriptsOf(next).join('\0')
@@ -166,6 +190,7 @@ async function update(wanted: string, told: number) {
   const [old, next] = await Promise.all([pristine, fetchVersion(wanted)])
   const fetched = performance.now()
   if (!old || !next || !patchable(old, next) || !patchChildren(document.body, old.body, next.body)) return reload()
+  if (!old.head.isEqualNode(next.head)) patchMetadata(next)
   version = wanted
   pristine = Promise.resolve(next)
   document.title = next.title

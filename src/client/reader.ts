@@ -16,6 +16,7 @@
  * The reader's own annotations are in annotations.ts.
  */
 import {annotations} from './annotations.js'
+import {button, h} from './dom.js'
 
 const doc = document
 const root = doc.documentElement
@@ -111,7 +112,8 @@ if (select) {
     announce('Citation style: ' + (select.selectedOptions[0]?.textContent ?? select.value))
   })
 }
-for (const el of $$('[data-reader-controls]')) el.hidden = false
+// The controls are shown by the stylesheet once the head's script marks the page `js` (before the
+// first paint: no layout shift); without JavaScript they stay hidden.
 
 // `essay-edition preview` patched the page in place (src/client/preview.ts): the new blocks get the
 // chosen style and preferences; the open note stays open unless its reference went.
@@ -119,7 +121,6 @@ doc.addEventListener('essay-edition:patched', () => {
   if (owner && !owner.isConnected) closePopover(false)
   for (const pref of $$<HTMLSelectElement>('select[data-pref]')) pref.value = root.dataset[pref.dataset.pref!] ?? pref.value
   if (root.dataset.style) applyStyle(root.dataset.style, true)
-  for (const el of $$('[data-reader-controls]')) el.hidden = false
   relayout()
 })
 
@@ -186,18 +187,9 @@ function openPopover(trigger: HTMLAnchorElement, how: 'hover' | 'click') {
   closePopover(false)
   const content = contentFor(trigger)
   if (content.length === 0) return
-  const box = doc.createElement('div')
-  box.id = 'note-popover-' + ++counter
-  box.className = 'note-popover'
-  box.setAttribute('role', 'dialog')
   const isNote = trigger.getAttribute('role') === 'doc-noteref'
-  box.setAttribute('aria-label', isNote ? 'Note ' + trigger.textContent : 'Reference')
-  box.tabIndex = -1
-  const close = doc.createElement('button')
-  close.className = 'note-close'
-  close.setAttribute('aria-label', isNote ? 'Close note' : 'Close reference')
-  close.onclick = () => closePopover(true)
-  box.append(close, ...content)
+  const box = h('div', {id: 'note-popover-' + ++counter, class: 'note-popover', role: 'dialog', 'aria-label': isNote ? 'Note ' + trigger.textContent : 'Reference', tabindex: '-1'},
+    button('', () => closePopover(true), {class: 'note-close', 'aria-label': isNote ? 'Close note' : 'Close reference'}), ...content)
   if ('popover' in box) box.setAttribute('popover', 'manual')
   box.addEventListener('pointerenter', () => clearTimeout(closeTimer))
   box.addEventListener('pointerleave', (event) => {
@@ -309,18 +301,13 @@ function layout() {
   margin?.remove()
   margin = undefined
   if (!side) return
-  margin = doc.createElement('div')
-  margin.className = 'sidenotes'
-  margin.setAttribute('aria-hidden', 'true')
+  margin = h('div', {class: 'sidenotes', 'aria-hidden': 'true'})
   article.append(margin)
   const top = margin.getBoundingClientRect().top
   let free = 0
   for (const ref of $$<HTMLAnchorElement>('a[role="doc-noteref"]', article)) {
     if (!ref.getClientRects().length) continue
-    const note = doc.createElement('aside')
-    note.className = 'sidenote'
-    note.dataset.n = ref.textContent ?? ''
-    note.append(...contentFor(ref))
+    const note = h('aside', {class: 'sidenote', 'data-n': ref.textContent ?? ''}, ...contentFor(ref))
     for (const link of $$('a', note)) link.tabIndex = -1
     margin.append(note)
     const y = Math.max(free, ref.getBoundingClientRect().top - top - 2)

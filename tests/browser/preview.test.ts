@@ -162,6 +162,46 @@ test('an open note stays open, and a selection stays selected, when another para
   await context.close()
 })
 
+test('the reader\'s highlights stay on their words through patches, in the edited paragraph too', async () => {
+  const original = fs.readFileSync(essay, 'utf8')
+  const context = await browser.newContext({viewport: {width: 1000, height: 700}})
+  const page = await context.newPage()
+  await page.goto(url)
+  // Highlight "The pivotal factor" through the toolbar, as a reader does.
+  await page.evaluate(() => {
+    const p = Array.from(document.querySelectorAll('article p')).find((el) => el.textContent!.includes('The pivotal factor'))!
+    const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT)
+    let node: Node | null
+    while ((node = walk.nextNode()) && !node.textContent!.includes('The pivotal factor'));
+    const at = node!.textContent!.indexOf('The pivotal factor')
+    const range = document.createRange()
+    range.setStart(node!, at)
+    range.setEnd(node!, at + 'The pivotal factor'.length)
+    getSelection()!.removeAllRanges()
+    getSelection()!.addRange(range)
+    ;(window as unknown as {__marker: number}).__marker = 7
+  })
+  await page.getByRole('toolbar', {name: 'Annotate'}).getByRole('button', {name: /^Highlight/}).click()
+  const marks = () => page.evaluate(() => Array.from(document.querySelectorAll('mark.annotation'), (m) => m.textContent).join(''))
+  assert.equal(await marks(), 'The pivotal factor')
+
+  // Another paragraph changes: patched, the highlight where it was.
+  save(original.replace(/I[Nn] the realm of geopolitics/, 'HIGHLIGHT-ELSEWHERE In the realm of geopolitics'))
+  await page.waitForFunction(() => document.body.innerText.includes('HIGHLIGHT-ELSEWHERE'), undefined, {timeout: within})
+  assert.equal(await page.evaluate(() => (window as unknown as {__marker?: number}).__marker), 7, 'patched, not reloaded')
+  assert.equal(await marks(), 'The pivotal factor')
+  // Its own paragraph changes: anchored again on the same words, and the paragraph keeps its button.
+  save(original.replace('The pivotal factor', 'HIGHLIGHT-HERE The pivotal factor'))
+  await page.waitForFunction(() => document.body.innerText.includes('HIGHLIGHT-HERE'), undefined, {timeout: within})
+  assert.equal(await page.evaluate(() => (window as unknown as {__marker?: number}).__marker), 7, 'patched, not reloaded')
+  assert.equal(await marks(), 'The pivotal factor')
+  const paragraph = page.locator('article p', {hasText: 'HIGHLIGHT-HERE'})
+  assert.equal(await paragraph.getByRole('button', {name: 'Annotate paragraph'}).count(), 1)
+  save(original)
+  await page.waitForFunction(() => !document.body.innerText.includes('HIGHLIGHT-HERE'), undefined, {timeout: within})
+  await context.close()
+})
+
 test('the served copy widens its policy for the live script alone; other outputs are served as built', async () => {
   const html = await (await fetch(url)).text()
   const policy = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1]?.replace(/&#x27;/g, "'") ?? ''
