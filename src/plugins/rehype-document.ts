@@ -103,7 +103,7 @@ export default function rehypeDocument(options: Options = {}) {
     const references = (citations?.listed ?? []).map((key) => items?.get(key)).filter((item): item is CslItem => Boolean(item))
     const script = options.script ?? ''
     const css = options.css ?? ''
-    const description = pageDescription(metadata?.raw ?? {}, tree)
+    const description = pageDescription(metadata, tree)
     const ld = jsonLd(file, title, description, references)
     const canonical = canonicalUrl(metadata?.url)
     if (metadata?.url && !canonical) {

@@ -62,12 +62,14 @@ export function essayOpening(tree: Root, enough = descriptionLength): string {
   return text
 }
 
-/** The description, by the rule above; undefined when there is no text at all. */
-export function pageDescription(raw: Record<string, unknown>, tree: Root): string | undefined {
-  const field = (name: string) => (typeof raw[name] === 'string' && (raw[name] as string).trim() ? (raw[name] as string) : undefined)
-  const given = field('description')
-  if (given) return given.replace(/\s+/g, ' ').trim()
-  const abstract = field('abstract') ?? field('summary')
-  const text = abstract ? markdownAsText(abstract) : essayOpening(tree)
+/**
+ * The description, by the rule above; undefined when there is no text at all. `description` is the
+ * metadata's (the front matter's `description`, else `abstract`, else `summary`, smart punctuation
+ * applied); `raw` tells which field it came from.
+ */
+export function pageDescription(metadata: {description?: string; raw: Record<string, unknown>} | undefined, tree: Root): string | undefined {
+  const given = metadata?.description?.replace(/\s+/g, ' ').trim()
+  if (given && metadata?.raw.description !== undefined && metadata.raw.description !== null) return given
+  const text = given ? markdownAsText(given) : essayOpening(tree)
   return text ? firstSentences(text) : undefined
 }
