@@ -44,7 +44,7 @@ test('a text date is ISO 8601 wherever the page states it: time, citation_public
   const time = select('.masthead time', tree)
   assert.equal(time?.properties.dateTime, '2022-01-28')
   assert.equal(toString(time!), '28 January 2022')
-  assert.equal(metaContent(tree, 'meta[name=citation_publication_date]'), '2022/01/28')
+  assert.equal(metaContent(tree, 'meta[name=citation_publication_date]'), '2022-01-28')
   assert.equal(metaContent(tree, 'meta[property="article:published_time"]'), '2022-01-28')
   const ld = JSON.parse(toString(select('script[type="application/ld+json"]', tree)!)) as {datePublished?: string}
   assert.equal(ld.datePublished, '2022-01-28')

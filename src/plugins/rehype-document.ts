@@ -142,8 +142,9 @@ export default function rehypeDocument(options: Options = {}) {
     for (const author of metadata?.author ?? []) {
       head.push(nl(), meta('citation_author', author.family ? [author.family, author.given].filter(Boolean).join(', ') : author.name))
     }
-    // Google Scholar's form of the ISO date (2022/01/28).
-    if (metadata?.dateIso) head.push(nl(), meta('citation_publication_date', metadata.dateIso.replace(/-/g, '/')))
+    // ISO 8601 (2022-01-28), as everywhere the page states its date; Google Scholar documents
+    // 2022/01/28 but reads this form too, as Zotero does.
+    if (metadata?.dateIso) head.push(nl(), meta('citation_publication_date', metadata.dateIso))
     if (metadata?.containerTitle) head.push(nl(), meta('citation_journal_title', metadata.containerTitle))
     if (metadata?.publisher) head.push(nl(), meta('citation_publisher', metadata.publisher))
     if (metadata?.doi) head.push(nl(), meta('citation_doi', metadata.doi))
