@@ -126,6 +126,17 @@ export class MarkdownMemo {
       const parsed = known.get(key(chunk, frontMatter))
       if (parsed) next.set(key(chunk, frontMatter), parsed)
     }
+    // One new chunk (an edit): parsed once, with the other chunks' definitions; its own are read
+    // off that parse (the stand-ins come after it and are left out).
+    if (missing.length === 1) {
+      const chunk = missing[0]!
+      const nodes = this.parseChunk(chunk, frontMatter, [...next.values()].flatMap((parsed) => parsed.definitions))
+      if (!nodes) return this.whole(markdown, frontMatter, chunks)
+      const own = definitionsIn(nodes, chunk.text)
+      if (definitionSet([...[...next.values()].map((parsed) => parsed.definitions), own]) !== this.definitions) return this.whole(markdown, frontMatter, chunks)
+      next.set(key(chunk, frontMatter), {json: JSON.stringify(nodes), start: 0, line: 1, definitions: own})
+      return this.assemble(markdown, frontMatter, chunks, next, 1)
+    }
     // New chunks: their own definitions first, then each parsed with everyone else's.
     const alone = missing.map((chunk) => this.parseChunk(chunk, frontMatter, []))
     if (alone.some((nodes) => !nodes)) return this.whole(markdown, frontMatter, chunks)
@@ -138,7 +149,11 @@ export class MarkdownMemo {
       if (!nodes) return this.whole(markdown, frontMatter, chunks)
       next.set(key(chunk, frontMatter), {json: JSON.stringify(nodes), start: 0, line: 1, definitions: own[index]!})
     }
+    return this.assemble(markdown, frontMatter, chunks, next, missing.length)
+  }
 
+  /** The tree from every chunk's nodes, each moved to where its chunk stands. */
+  private assemble(markdown: string, frontMatter: boolean, chunks: Chunk[], next: Map<string, Parsed>, parsed: number): Root {
     const children: RootContent[] = []
     for (const chunk of chunks) {
       const parsed = next.get(key(chunk, frontMatter))!
@@ -149,7 +164,7 @@ export class MarkdownMemo {
       }
     }
     this.parsed = next
-    this.lastRun = {whole: false, parsed: missing.length, reused: chunks.length - missing.length}
+    this.lastRun = {whole: false, parsed, reused: chunks.length - parsed}
     return {type: 'root', children, position: rootPosition(markdown)}
   }
 
