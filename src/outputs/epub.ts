@@ -25,7 +25,6 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import type {Element, ElementContent, Root} from 'hast'
 import {toString} from 'hast-util-to-string'
 import {toXast} from 'hast-util-to-xast'
@@ -34,6 +33,7 @@ import type {Element as XastElement, ElementContent as XastContent, Root as Xast
 import {zipSync, type Zippable} from 'fflate'
 import type {VFile} from 'vfile'
 import {sourceDate} from './source-date.js'
+import {outputStylesheet} from './stylesheet.js'
 
 const xhtmlNs = 'http://www.w3.org/1999/xhtml'
 const opsNs = 'http://www.idpf.org/2007/ops'
@@ -81,13 +81,9 @@ export interface EpubChapterOptions {
   baseDir?: string
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-let cachedCss: string | undefined
-
 /** src/outputs/epub.css, read from the source tree (tsc does not copy CSS into dist/). */
 export function epubStylesheet(): string {
-  cachedCss ??= fs.readFileSync(path.resolve(here, '../../../src/outputs/epub.css'), 'utf8')
-  return cachedCss
+  return outputStylesheet('epub.css')
 }
 
 function isElement(node: unknown): node is Element {

@@ -13,14 +13,12 @@
  * - The paged-media CSS (src/outputs/print.css) is added, after the page size and the running head
  *   (`--running-head`, the title).
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import type {Element, ElementContent, Root, RootContent} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
 import {toString} from 'hast-util-to-string'
 import {SKIP, visit} from 'unist-util-visit'
+import {outputStylesheet} from './stylesheet.js'
 
 export type Paper = 'a4' | 'letter'
 
@@ -35,13 +33,9 @@ export interface PrintHtmlOptions {
   css?: string
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-let cachedCss: string | undefined
-
 /** src/outputs/print.css, read from the source tree (tsc does not copy CSS into dist/). */
 export function printStylesheet(): string {
-  cachedCss ??= fs.readFileSync(path.resolve(here, '../../../src/outputs/print.css'), 'utf8')
-  return cachedCss
+  return outputStylesheet('print.css')
 }
 
 /** HTML's phrasing elements: these may stand inside a paragraph as they are. */
