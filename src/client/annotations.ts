@@ -38,8 +38,10 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
   const doc = document
   const root = doc.documentElement
   const article = doc.querySelector('article')
-  const controls = doc.querySelector('[data-reader-controls]')
-  if (!article || !controls) return
+  // "My notes" stands in the page's controls from the first paint (rehype-document.ts): nothing moves.
+  const myNotes = doc.querySelector<HTMLButtonElement>('[data-reader-controls] .my-notes-toggle')
+  if (!article || !myNotes) return
+  const toggleButton = myNotes
   const meta = (name: string) => doc.querySelector<HTMLMetaElement>(`meta[name="citation_${name}"]`)?.content
   const title = meta('title') ?? doc.title
   const source = meta('doi') ? 'https://doi.org/' + meta('doi') : meta('public_url') ?? title
@@ -349,8 +351,8 @@ export function annotations(copy: (html: string, text: string) => Promise<boolea
 
   /* ---------- My notes ---------- */
 
-  const toggleButton = button('My notes', () => toggle(panel.hidden), {'aria-expanded': 'false', 'aria-controls': 'my-notes', class: 'my-notes-toggle'})
-  controls.append(' ', toggleButton)
+  toggleButton.onclick = () => toggle(panel.hidden)
+  toggleButton.setAttribute('aria-controls', 'my-notes')
   const items = h('ol')
   const refusal = h('p', {}, 'This browser keeps no notes here: export them.')
   const input = h('input', {type: 'file', accept: '.json'})

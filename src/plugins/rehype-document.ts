@@ -184,6 +184,9 @@ export default function rehypeDocument(options: Options = {}) {
       controls.push(text(' '), preference('notes', 'Notes', [['auto', 'Automatic'], ['popover', 'Pop-ups'], ['side', 'In the margin'], ['end', 'At the end']]))
     }
     controls.push(text(' '), preference('theme', 'Theme', [['system', 'System'], ['light', 'Light'], ['dark', 'Dark']]))
+    // The reader's annotations (src/client/annotations.ts): the button is in the page from the first
+    // paint, so that the script's panel moves nothing; the script names what it controls.
+    controls.push(text(' '), el('button', {type: 'button', className: ['my-notes-toggle'], ariaExpanded: 'false'}, [text('My notes')]))
     const masthead = el('header', {className: ['masthead']}, [
       nl(),
       el('h1', {className: ['title']}, [text(title)]),

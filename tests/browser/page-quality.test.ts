@@ -82,6 +82,29 @@ for (const [name, options] of [['a phone (390 x 844, touch)', phone], ['a 1600 p
   })
 }
 
+test('the reader\'s script moves nothing on a phone: the text starts where it started before the script ran', async () => {
+  // The same page with and without its last script (the reader's; the head's stays): every
+  // control the script works ("My notes" too) is in the page from the first paint.
+  const textTop = async (withoutReader: boolean): Promise<number> => {
+    const context = await browser.newContext(phone)
+    const page = await context.newPage()
+    if (withoutReader) {
+      await page.route(served.url, async (route) => {
+        const response = await route.fetch()
+        const body = (await response.text()).replace(/<script>(?:(?!<\/script>)[\s\S])*<\/script>\s*<\/body>/, '</body>')
+        await route.fulfill({response, body})
+      })
+    }
+    await page.goto(served.url, {waitUntil: 'load'})
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    assert.equal(await page.locator('.annotate-para').count() > 0, !withoutReader, withoutReader ? 'the reader script left out' : 'the reader script ran')
+    const top = await page.locator('article p').first().evaluate((p) => p.getBoundingClientRect().top + scrollY)
+    await context.close()
+    return top
+  }
+  assert.equal(await textTop(false), await textTop(true))
+})
+
 test('without JavaScript the reader controls stay hidden', async () => {
   const {context, page} = await open({...phone, javaScriptEnabled: false})
   assert.equal(await page.locator('.reader-controls').count(), 1)
