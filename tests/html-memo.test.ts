@@ -49,7 +49,11 @@ test('a tree with raw HTML of its own is printed plainly, as toHtml prints it', 
   assert.doesNotMatch(new HtmlMemo().stringify(tree), /<script>/)
 })
 
-test('a watched rebuild after an edit writes the page a cold build writes', async () => {
+/**
+ * The default essay built once with a cache, edited by `edit`, built again with the cache (a watched
+ * rebuild), and built cold; `around` runs just before and just after the rebuild.
+ */
+async function rebuildAfter(edit: (markdown: string) => string, around: {before?: () => void; after?: () => void} = {}) {
   const dir = tempDir()
   const source = path.join(dir, 'essay.md')
   fs.copyFileSync(defaultEssay, source)
@@ -58,41 +62,39 @@ test('a watched rebuild after an edit writes the page a cold build writes', asyn
   cache.beginRun()
   await buildEssay(source, 'essay', '', {cache, bibliography})
   cache.endRun()
-  const markdown = fs.readFileSync(source, 'utf8')
-  const at = markdown.indexOf('\n\n', markdown.length / 2) + 2
-  fs.writeFileSync(source, `${markdown.slice(0, at)}An added paragraph, citing nothing.\n\n${markdown.slice(at)}`)
+  fs.writeFileSync(source, edit(fs.readFileSync(source, 'utf8')))
+  around.before?.()
   cache.beginRun()
   const rebuilt = await buildEssay(source, 'essay', '', {cache, bibliography})
   cache.endRun()
+  around.after?.()
   const cold = await buildEssay(source, 'essay', '', {bibliography})
   assert.ok(rebuilt.ok && cold.ok)
-  assert.match(String(rebuilt.outputs.get('index.html')), /An added paragraph, citing nothing\./)
-  assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'))
+  return {rebuilt: String(rebuilt.outputs.get('index.html')), cold: String(cold.outputs.get('index.html'))}
+}
+
+test('a watched rebuild after an edit writes the page a cold build writes', async () => {
+  const {rebuilt, cold} = await rebuildAfter((markdown) => {
+    const at = markdown.indexOf('\n\n', markdown.length / 2) + 2
+    return `${markdown.slice(0, at)}An added paragraph, citing nothing.\n\n${markdown.slice(at)}`
+  })
+  assert.match(rebuilt, /An added paragraph, citing nothing\./)
+  assert.equal(rebuilt, cold)
 })
 
 test('a rebuild after a citation is added renders only the citations whose input or position changed, and writes the page a cold build writes', async () => {
-  const dir = tempDir()
-  const source = path.join(dir, 'essay.md')
-  fs.copyFileSync(defaultEssay, source)
-  const bibliography = [path.join(projectRoot, 'bibliography/russia-warms-up-to-pakistan.json')]
-  const cache = new BuildCache()
-  cache.beginRun()
-  await buildEssay(source, 'essay', '', {cache, bibliography})
-  cache.endRun()
-  const markdown = fs.readFileSync(source, 'utf8')
-  // In the last third: the notes after it are numbered anew under the note styles.
-  const at = markdown.indexOf('\n\n', (markdown.length * 2) / 3)
-  fs.writeFileSync(source, `${markdown.slice(0, at)} An added claim [@zaidi2021, p. 7].${markdown.slice(at)}`)
-  const before = {...renderCounts}
-  cache.beginRun()
-  const rebuilt = await buildEssay(source, 'essay', '', {cache, bibliography})
-  cache.endRun()
-  const rendered = renderCounts.rendered - before.rendered
-  const reused = renderCounts.reused - before.reused
-  assert.ok(rendered > 0 && reused > 2 * rendered, `citations rendered ${rendered}, reused ${reused}`)
-  forgetRenderings()
-  const cold = await buildEssay(source, 'essay', '', {bibliography})
-  assert.ok(rebuilt.ok && cold.ok)
-  assert.match(String(rebuilt.outputs.get('index.html')), /An added claim/)
-  assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'))
+  let before = {...renderCounts}
+  const {rebuilt, cold} = await rebuildAfter((markdown) => {
+    // In the last third: the notes after it are numbered anew under the note styles.
+    const at = markdown.indexOf('\n\n', (markdown.length * 2) / 3)
+    return `${markdown.slice(0, at)} An added claim [@zaidi2021, p. 7].${markdown.slice(at)}`
+  }, {before: () => (before = {...renderCounts}), after: () => {
+    // The rebuild's own renderings, then a cold build from scratch.
+    const rendered = renderCounts.rendered - before.rendered
+    const reused = renderCounts.reused - before.reused
+    assert.ok(rendered > 0 && reused > 2 * rendered, `citations rendered ${rendered}, reused ${reused}`)
+    forgetRenderings()
+  }})
+  assert.match(rebuilt, /An added claim/)
+  assert.equal(rebuilt, cold)
 })
