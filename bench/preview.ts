@@ -34,7 +34,7 @@ export interface PreviewCase {
   /** The server's stages for these edits (`--verbose`), medians in ms. */
   stagesMs: Record<string, number>
   /** Medians in the page: the server's event arrived (ms after the write), the fetch and parse of the new version, the patch. */
-  pageMs: {told: number; fetch: number; patch: number}
+  pageMs: {told: number; fetch: number; patch: number; scripts: number}
 }
 
 export interface PreviewBench {
@@ -120,7 +120,7 @@ interface Timed {
   ms: number
   reloaded: boolean
   /** In the page: the event came (ms after the write), the new version fetched and parsed, the page patched. */
-  client?: {toldMs: number; fetchMs: number; patchMs: number}
+  client?: {toldMs: number; fetchMs: number; patchMs: number; scriptsMs: number}
 }
 
 async function timedEdit(page: Page, file: string, text: string, marker: string, timeoutMs: number): Promise<Timed> {
@@ -136,10 +136,11 @@ async function timedEdit(page: Page, file: string, text: string, marker: string,
       const last = (name: string) => performance.getEntriesByName(name).at(-1)
       const fetch = last('essay-edition:fetch')
       const patch = last('essay-edition:patch')
+      const scripts = last('essay-edition:scripts')
       performance.clearMeasures()
-      return fetch && patch ? {told: performance.timeOrigin + fetch.startTime, fetchMs: fetch.duration, patchMs: patch.duration} : undefined
+      return fetch && patch ? {told: performance.timeOrigin + fetch.startTime, fetchMs: fetch.duration, patchMs: patch.duration, scriptsMs: scripts?.duration ?? NaN} : undefined
     })
-    return {ms: seen - started, reloaded: false, ...(client ? {client: {toldMs: client.told - started, fetchMs: client.fetchMs, patchMs: client.patchMs}} : {})}
+    return {ms: seen - started, reloaded: false, ...(client ? {client: {toldMs: client.told - started, fetchMs: client.fetchMs, patchMs: client.patchMs, scriptsMs: client.scriptsMs}} : {})}
   } catch (error) {
     if (!navigated) throw error
     await page.waitForFunction((marker) => document.body?.textContent?.includes(marker), marker, {timeout: timeoutMs})
@@ -198,7 +199,7 @@ async function runCases(browser: Browser, cli: string, essay: string, edits: Edi
         if (reloaded) result.reloaded++
         result.stages.push(...server.stages(from))
         if (client) result.client.push(client)
-        log(`  ${edit.name} ${n}/${count}: ${ms.toFixed(0)} ms${reloaded ? ' (reloaded)' : ''}${client ? ` (page told at ${client.toldMs.toFixed(0)} ms, fetched ${client.fetchMs.toFixed(0)} ms later, patched in ${client.patchMs.toFixed(0)} ms)` : ''}`)
+        log(`  ${edit.name} ${n}/${count}: ${ms.toFixed(0)} ms${reloaded ? ' (reloaded)' : ''}${client ? ` (page told at ${client.toldMs.toFixed(0)} ms, fetched ${client.fetchMs.toFixed(0)} ms later, patched in ${client.patchMs.toFixed(0)} ms, the reader's scripts ${client.scriptsMs.toFixed(0)} ms)` : ''}`)
         if (restore !== undefined) await untimedEdit(page, essay, restore, marker, timeoutMs)
         await pause(250)
       }
@@ -214,7 +215,7 @@ async function runCases(browser: Browser, cli: string, essay: string, edits: Edi
         patched: result.runs.length - result.reloaded,
         reloaded: result.reloaded,
         stagesMs: Object.fromEntries(names.map((name) => [name, median(result.stages.map((s) => s[name] ?? 0))])),
-        pageMs: {told: median(result.client.map((c) => c.toldMs)), fetch: median(result.client.map((c) => c.fetchMs)), patch: median(result.client.map((c) => c.patchMs))}
+        pageMs: {told: median(result.client.map((c) => c.toldMs)), fetch: median(result.client.map((c) => c.fetchMs)), patch: median(result.client.map((c) => c.patchMs)), scripts: median(result.client.map((c) => c.scriptsMs))}
       }
     })
   } finally {
@@ -277,12 +278,12 @@ export async function previewBench(options: {root: string; edits?: number; large
 /** The preview figures as a Markdown table. */
 export function previewTable(result: PreviewBench): string {
   const lines = [
-    '| preview: edit | on screen after the write (median) | goal | runs (ms) | patched / reloaded | server: rebuild, slowest stages | page: told at, fetch + parse, patch |',
+    '| preview: edit | on screen after the write (median) | goal | runs (ms) | patched / reloaded | server: rebuild, slowest stages | page: told at, fetch + parse, patch, reader scripts |',
     '| --- | --- | --- | --- | --- | --- | --- |'
   ]
   for (const c of result.cases) {
     const stages = Object.entries(c.stagesMs).filter(([name]) => name !== 'total').sort((a, b) => b[1] - a[1]).slice(0, 3)
-    lines.push(`| ${c.name} | ${c.medianMs.toFixed(0)} ms | ≤ ${c.goalMs} ms ${c.medianMs <= c.goalMs ? 'ok' : 'OVER'} | ${c.runsMs.map((ms) => ms.toFixed(0)).join(', ')} | ${c.patched} / ${c.reloaded} | ${(c.stagesMs.total ?? NaN).toFixed(0)} ms: ${stages.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')} | ${c.pageMs.told.toFixed(0)} ms, ${c.pageMs.fetch.toFixed(0)} ms, ${c.pageMs.patch.toFixed(0)} ms |`)
+    lines.push(`| ${c.name} | ${c.medianMs.toFixed(0)} ms | ≤ ${c.goalMs} ms ${c.medianMs <= c.goalMs ? 'ok' : 'OVER'} | ${c.runsMs.map((ms) => ms.toFixed(0)).join(', ')} | ${c.patched} / ${c.reloaded} | ${(c.stagesMs.total ?? NaN).toFixed(0)} ms: ${stages.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')} | ${c.pageMs.told.toFixed(0)} ms, ${c.pageMs.fetch.toFixed(0)} ms, ${c.pageMs.patch.toFixed(0)} ms, ${c.pageMs.scripts.toFixed(0)} ms |`)
   }
   return lines.join('\n')
 }

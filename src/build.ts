@@ -13,6 +13,7 @@ import {collectionPage} from './outputs/collection.js'
 import type {OutputFiles} from './outputs/write.js'
 import type {Paper} from './outputs/pdf.js'
 import type {EpubChapter} from './outputs/epub.js'
+import type {PrintedNode} from './util/html-memo.js'
 
 export interface BuildOptions extends EditionOptions {
   /** Essay files or folders of essays; none: every essay in `essay/`. */
@@ -51,6 +52,8 @@ export interface EssayResult {
   ok: boolean
   /** The essay as a book's chapter (with `epub`), for the collection's book. */
   epub?: EpubChapter
+  /** The page as printed block by block (rebuilds with an `htmlMemo`), for the preview's patches. */
+  printed?: PrintedNode[]
 }
 
 export interface BuildPlan {
@@ -154,8 +157,9 @@ export async function buildEssay(source: string, slug: string, dir: string, opti
   if (failed(file)) return result
   let html: string | undefined
   let tree: HastRoot | undefined
+  let printed: PrintedNode[] | undefined
   try {
-    ;({html, tree} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)}))
+    ;({html, tree, printed} = await buildEdition(file, {...options, conventionBibliographyDirs: conventionDirsFor(source, options)}))
   } catch (error) {
     // Block quotes, lists, emphasis or HTML elements nested some thousand levels deep overflow
     // the recursion of the Markdown and HTML tree utilities: the input's limit, not a bug.
@@ -173,6 +177,7 @@ export async function buildEssay(source: string, slug: string, dir: string, opti
   if (html === undefined || failed(file, options.strict)) return result
   const join = (name: string) => (dir ? `${dir}/${name}` : name)
   outputs.set(join('index.html'), html)
+  if (printed) result.printed = printed
   const exports = file.data.exports
   if (exports && (file.data.citations?.listed.length ?? 0) > 0) {
     outputs.set(join('references.bib'), exports.bibtex)

@@ -60,7 +60,7 @@ import {footnoteDefinition, footnoteReference} from './handlers/footnotes.js'
 import {rawTex, titleBlock} from './handlers/unprinted.js'
 import {sanitizeTree} from './util/sanitize.js'
 import {hasRaw} from './util/hast.js'
-import type {HtmlMemo} from './util/html-memo.js'
+import type {HtmlMemo, PrintedNode} from './util/html-memo.js'
 import type {MarkdownMemo} from './util/markdown-memo.js'
 import {loadStyle, locateEssayStyle, shippedStyleIds, shippedStylesDir, StyleError, type CslStyle, type StyleLookup} from './citations/styles.js'
 import type {renderStyle, RenderedStyle} from './citations/render.js'
@@ -149,6 +149,18 @@ export function startsWithFrontMatter(markdown: string): boolean {
   }
 }
 
+/**
+ * The stages between the parse and the styles, on mdast: inline notes, metadata, note checks,
+ * TeX macros, smart punctuation, citation values (also run by src/util/prose-patch.ts on the
+ * blocks a prose edit changed).
+ */
+export function frontStages(options: {smart?: boolean}): Processor<MdastRoot, MdastRoot, MdastRoot> {
+  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkTexMacros)
+  // Smart punctuation before the citations become values: their affixes read as the text around them.
+  if (options.smart !== false) front.use(remarkSmartPunctuation)
+  return front.use(remarkCitations) as unknown as Processor<MdastRoot, MdastRoot, MdastRoot>
+}
+
 /** Resolve the styles an edition offers; problems are fatal messages on `file`. */
 export function resolveStyles(file: VFile, options: EditionOptions): {styles: CslStyle[]; defaultStyle: string | undefined} {
   const specs = options.styles && options.styles.length > 0 ? [...options.styles] : [...shippedStyleIds]
@@ -221,17 +233,13 @@ function essayStyle(file: VFile, spec: string, styles: CslStyle[], options: Edit
 }
 
 /** Build one essay: Markdown source in, HTML page (and its tree) out, diagnostics on the returned file. */
-export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile; tree?: HastRoot}> {
+export async function buildEdition(file: VFile, options: EditionOptions = {}): Promise<{html: string | undefined; file: VFile; tree?: HastRoot; printed?: PrintedNode[]}> {
   const assets = options.assets ?? clientAssets()
   const stage = stageTimer(options.onStage)
   const frontMatter = startsWithFrontMatter(String(file.value))
   const mdast = options.markdownMemo ? options.markdownMemo.parse(String(file.value), frontMatter) : parser({frontMatter, frontMatterClose: closingFence(String(file.value))}).parse(file)
   stage('parse')
-  const front = unified().use(remarkPandocInline).use(remarkEssayMetadata).use(remarkNoteDiagnostics).use(remarkTexMacros)
-  // Smart punctuation before the citations become values: their affixes read as the text around them.
-  if (options.smart !== false) front.use(remarkSmartPunctuation)
-  front.use(remarkCitations)
-  await front.run(mdast, file)
+  await frontStages(options).run(mdast, file)
   stage('metadata/notes/cite')
   if (file.messages.some((m) => m.fatal)) return {html: undefined, file}
 
@@ -273,5 +281,6 @@ export async function buildEdition(file: VFile, options: EditionOptions = {}): P
   const html = options.htmlMemo ? options.htmlMemo.stringify(hast) : unified().use(rehypeStringify).stringify(hast, file)
   stage('stringify')
   // The page's tree too, for the outputs made from it (the EPUB: src/outputs/epub.ts).
-  return {html: String(html), file, tree: hast}
+  const printed = options.htmlMemo?.page?.nodes
+  return {html: String(html), file, tree: hast, ...(printed ? {printed} : {})}
 }

@@ -7,7 +7,7 @@ import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
 import {select} from 'hast-util-select'
 import type {Root} from 'hast'
-import {HtmlMemo} from '../src/util/html-memo.js'
+import {HtmlMemo, printChanges} from '../src/util/html-memo.js'
 import {BuildCache} from '../src/watch.js'
 import {buildEssay} from '../src/build.js'
 import {forgetRenderings, renderCounts} from '../src/citations/render.js'
@@ -97,4 +97,24 @@ test('a rebuild after a citation is added renders only the citations whose input
   }})
   assert.match(rebuilt, /An added claim/)
   assert.equal(rebuilt, cold)
+})
+
+test('a page for a reader who has the last version open holds only what changed: unchanged blocks stand in as templates', () => {
+  const tree = fromHtml(page)
+  const memo = new HtmlMemo()
+  memo.stringify(tree)
+  const was = memo.page!.nodes
+  const edited = structuredClone(tree)
+  select('article p', edited)!.children.unshift({type: 'text', value: 'A CHANGED sentence. '})
+  const whole = memo.stringify(edited)
+  const changes = printChanges(was, memo.page!.nodes)
+  assert.match(changes, /A CHANGED sentence\. /)
+  assert.ok(changes.length < whole.length / 3, `${changes.length} of ${whole.length} bytes`)
+  // The head whole; the reader's script, which runs, whole; the rest of the body stands in.
+  assert.equal(select('head', fromHtml(changes))!.children.length, select('head', fromHtml(whole))!.children.length)
+  assert.ok(select('body > script:not([type])', fromHtml(changes)), 'the reader script, whole')
+  const standIns = changes.match(/<template data-essay-edition-same="[a-z0-9-]+"><\/template>/g) ?? []
+  assert.ok(standIns.length > 10, `${standIns.length} stand-ins`)
+  // Nothing changed: the whole body stands in.
+  assert.doesNotMatch(printChanges(memo.page!.nodes, memo.page!.nodes), /A CHANGED sentence/)
 })

@@ -5,8 +5,10 @@
  *
  * Live update: into each page it serves, and only there, the server adds the preview script
  * (src/client/preview.ts), which listens to Server-Sent Events on `/__events`, fetches a rebuilt
- * page's new version from `/__page` and morphs the blocks that changed (a change of the head or of
- * a script reloads the page at the same place). The built page's Content-Security-Policy admits
+ * page's new version from `/__page` (with `from=` the version it has open, only the blocks that
+ * changed: the others stand in as empty templates, `printChanges`) and morphs the blocks that
+ * changed (a change of the head or of a script reloads the page at the same place). An edit of
+ * words alone is not even rebuilt: the last page is patched (src/util/prose-patch.ts). The built page's Content-Security-Policy admits
  * only its own script and no connection, so the served copy gets the added script's hash in
  * `script-src` and `connect-src 'self'`; the built files are never touched. A failed build shows
  * in the terminal and, through the event stream, over the page, which stays as last built.
@@ -26,6 +28,7 @@ import {BuildCache, Rebuilder, untilInterrupted} from '../watch.js'
 import {excerpt} from './build.js'
 import {fail, parse, report, editionOptions, editionRequest} from './shared.js'
 import {cspHash} from '../util/hast.js'
+import {printChanges, type PrintedNode} from '../util/html-memo.js'
 import {Progress} from './progress.js'
 
 export const previewUsage = `Usage: essay-edition preview [FILE.md|DIR] [options]
@@ -155,8 +158,11 @@ export class PreviewSite {
   /** Path (`index.html`, `<slug>/index.html`, `<slug>/references.bib`) -> content. */
   readonly files = new Map<string, string | Uint8Array>()
   private readonly versions = new Map<string, string>()
-  /** Page -> its last versions' built HTML (version -> HTML), for the preview script to patch from. */
-  private readonly history = new Map<string, Map<string, string>>()
+  /**
+   * Page -> its last versions (version -> the built HTML, and the page as printed block by block
+   * when the build kept it), for the preview script to patch from.
+   */
+  private readonly history = new Map<string, Map<string, {html: string; printed?: PrintedNode[] | undefined}>>()
   /** Essay folder ('' for a single essay) -> the build's messages, when it failed. */
   private readonly errors = new Map<string, string>()
   /** A problem with the whole preview (no essay found), shown on every page. */
@@ -197,13 +203,17 @@ export class PreviewSite {
     if (output) process.stderr.write(output + '\n')
 
     const files = new Map<string, string | Uint8Array>()
+    const printed = new Map<string, PrintedNode[]>()
     this.errors.clear()
     for (const result of results) {
       const good = result.ok && !failed(result.file, this.options.strict)
       if (good) this.lastGood.set(result.source, result)
       else this.errors.set(result.dir, stripAnsi(report([result.file], {strict: this.options.strict})) || 'The build failed.')
       const shown = good ? result : this.lastGood.get(result.source)
-      if (shown && shown.dir === result.dir) for (const [name, content] of shown.outputs) files.set(name, content)
+      if (shown && shown.dir === result.dir) {
+        for (const [name, content] of shown.outputs) files.set(name, content)
+        if (shown.printed) printed.set(shown.dir ? `${shown.dir}/index.html` : 'index.html', shown.printed)
+      }
       else files.set(result.dir ? `${result.dir}/index.html` : 'index.html', waitingPage(result.file.data.metadata?.title ?? result.slug, this.errors.get(result.dir) ?? ''))
     }
     for (const source of this.lastGood.keys()) if (!plan.essays.some((e) => e.source === source)) this.lastGood.delete(source)
@@ -223,7 +233,7 @@ export class PreviewSite {
       this.files.set(name, content)
       const version = crypto.createHash('sha256').update(content).digest('hex').slice(0, 20)
       this.versions.set(name, version)
-      if (typeof content === 'string' && name.endsWith('.html')) this.remember(name, version, content)
+      if (typeof content === 'string' && name.endsWith('.html')) this.remember(name, version, {html: content, printed: printed.get(name)})
     }
     for (const name of this.history.keys()) if (!this.files.has(name)) this.history.delete(name)
     const good = results.filter((r) => r.ok && !failed(r.file, this.options.strict)).length
@@ -232,11 +242,11 @@ export class PreviewSite {
     return true
   }
 
-  private remember(name: string, version: string, html: string): void {
+  private remember(name: string, version: string, page: {html: string; printed?: PrintedNode[] | undefined}): void {
     let kept = this.history.get(name)
     if (!kept) this.history.set(name, (kept = new Map()))
     kept.delete(version)
-    kept.set(version, html)
+    kept.set(version, page)
     while (kept.size > KEPT_VERSIONS) kept.delete(kept.keys().next().value!)
   }
 
@@ -264,7 +274,11 @@ export class PreviewSite {
     }
     if (url.pathname === EVENTS) return this.subscribe(url.searchParams.get('page') ?? 'index.html', response)
     if (url.pathname === PAGE) {
-      const html = this.history.get(url.searchParams.get('page') ?? '')?.get(url.searchParams.get('version') ?? '')
+      // With `from` (the version the page has open), unchanged blocks stand in as templates.
+      const kept = this.history.get(url.searchParams.get('page') ?? '')
+      const wanted = kept?.get(url.searchParams.get('version') ?? '')
+      const from = kept?.get(url.searchParams.get('from') ?? '')
+      const html = wanted && (from?.printed && wanted.printed ? printChanges(from.printed, wanted.printed) : wanted.html)
       if (html === undefined) response.writeHead(404, {'cache-control': 'no-store'}).end()
       else response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff'}).end(request.method === 'HEAD' ? undefined : html)
       return

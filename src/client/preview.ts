@@ -97,10 +97,14 @@ function added(node: Node): boolean {
   return node === me || node === overlay || node.id === 'my-notes' || node.id === 'annotation-tip' || addedClasses.some((name) => node.classList.contains(name))
 }
 
-/** A page version's built HTML, parsed; undefined when the server no longer has it. */
-async function fetchVersion(wanted: string): Promise<Document | undefined> {
+/**
+ * A page version's built HTML, parsed; undefined when the server no longer has it. With `from`, the
+ * version open, its unchanged blocks stand in as `<template data-essay-edition-same>` (`printChanges`
+ * in src/util/html-memo.ts): a large page sends only what changed.
+ */
+async function fetchVersion(wanted: string, from?: string): Promise<Document | undefined> {
   try {
-    const response = await fetch(`/__page?page=${encodeURIComponent(page)}&version=${encodeURIComponent(wanted)}`, {cache: 'no-store'})
+    const response = await fetch(`/__page?page=${encodeURIComponent(page)}&version=${encodeURIComponent(wanted)}${from ? `&from=${encodeURIComponent(from)}` : ''}`, {cache: 'no-store'})
     if (!response.ok) return undefined
     return new DOMParser().parseFromString(await response.text(), 'text/html')
   } catch {
@@ -148,21 +152,38 @@ function morph(live: Node, next: Node) {
   })
 }
 
+const SAME = 'data-essay-edition-same'
+/** Stand-ins of `next` (the server's unchanged blocks) and the blocks of `old` they stand for. */
+type Kept = Array<[Element, Node]>
+const standsIn = (node: Node): node is Element => node instanceof HTMLTemplateElement && node.hasAttribute(SAME)
+/** True when `n` is `w`, or stands in for it (which is noted); a stand-in for another tag is a misunderstanding. */
+function same(w: Node, n: Node, kept: Kept): boolean {
+  if (!standsIn(n)) return w.isEqualNode(n)
+  if (w.nodeName.toLowerCase() !== n.getAttribute(SAME)) throw new Error('stand-in out of line')
+  kept.push([n, w])
+  return true
+}
+/** A node of the new version shown as it is: it must hold no stand-in. */
+function whole(node: Node): Node {
+  if (standsIn(node) || (node instanceof Element && node.querySelector(`[${SAME}]`))) throw new Error('stand-in out of line')
+  return node
+}
+
 /**
  * Patch `live` (on screen, `old` as served plus what scripts added) into `next`: the children
  * equal at both ends stay; in between, containers with the same tag and attributes are patched in
  * turn, other blocks morphed, added or removed. False when the page does not line up with `old`.
  */
-function patchChildren(live: Element, old: Element, next: Element): boolean {
+function patchChildren(live: Element, old: Element, next: Element, kept: Kept): boolean {
   const was = Array.from(old.childNodes)
   const now = Array.from(next.childNodes)
   const shown = Array.from(live.childNodes).filter((node) => !added(node))
   if (shown.length !== was.length) return false
   let start = 0
-  while (start < was.length && start < now.length && was[start]!.isEqualNode(now[start]!)) start++
+  while (start < was.length && start < now.length && same(was[start]!, now[start]!, kept)) start++
   let endWas = was.length
   let endNow = now.length
-  while (endWas > start && endNow > start && was[endWas - 1]!.isEqualNode(now[endNow - 1]!)) {
+  while (endWas > start && endNow > start && same(was[endWas - 1]!, now[endNow - 1]!, kept)) {
     endWas--
     endNow--
   }
@@ -170,12 +191,12 @@ function patchChildren(live: Element, old: Element, next: Element): boolean {
   for (let i = start; i < start + paired; i++) {
     const [s, w, n] = [shown[i]!, was[i]!, now[i]!]
     if (w instanceof Element && n instanceof Element && containers.has(w.tagName) && shell(w).isEqualNode(shell(n)) && s instanceof Element) {
-      if (!patchChildren(s, w, n)) morph(s, n)
-    } else morph(s, n)
+      if (!patchChildren(s, w, n, kept)) morph(s, whole(n))
+    } else if (!same(w, n, kept)) morph(s, whole(n))
   }
   for (let i = start + paired; i < endWas; i++) shown[i]!.remove()
   const before = shown[endWas] ?? null
-  for (let i = start + paired; i < endNow; i++) live.insertBefore(document.importNode(now[i]!, true), before && before.parentNode === live ? before : null)
+  for (let i = start + paired; i < endNow; i++) live.insertBefore(document.importNode(whole(now[i]!), true), before && before.parentNode === live ? before : null)
   return true
 }
 
@@ -187,17 +208,28 @@ let queue: Promise<void> = Promise.resolve()
 /** Bring the page to `wanted`: patched in place when it can be, else reloaded at the same place. */
 async function update(wanted: string, told: number) {
   if (wanted === version) return
-  const [old, next] = await Promise.all([pristine, fetchVersion(wanted)])
+  const old = await pristine
+  const next = old && (await fetchVersion(wanted, version))
   const fetched = performance.now()
-  if (!old || !next || !patchable(old, next) || !patchChildren(document.body, old.body, next.body)) return reload()
+  const kept: Kept = []
+  if (!old || !next || !patchable(old, next) || !patchChildren(document.body, old.body, next.body, kept)) return reload()
   if (!old.head.isEqualNode(next.head)) patchMetadata(next)
   version = wanted
-  pristine = Promise.resolve(next)
+  // The new version whole, for the next patch: each stand-in replaced by the block it stands for
+  // (after the frame that shows the patch: on a large page, thousands of blocks move).
+  pristine = new Promise((resolve) =>
+    setTimeout(() => {
+      for (const [standIn, block] of kept) standIn.replaceWith(block)
+      resolve(next.querySelector(`[${SAME}]`) ? fetchVersion(wanted) : next)
+    })
+  )
   document.title = next.title
+  const morphed = performance.now()
   document.dispatchEvent(new CustomEvent('essay-edition:patched'))
   // For `npm run bench -- --preview`: where the time of an update went.
   performance.measure('essay-edition:fetch', {start: told, end: fetched})
-  performance.measure('essay-edition:patch', {start: fetched, end: performance.now()})
+  performance.measure('essay-edition:patch', {start: fetched, end: morphed})
+  performance.measure('essay-edition:scripts', {start: morphed, end: performance.now()})
 }
 
 const events = new EventSource(`${EVENTS}?page=${encodeURIComponent(page)}`)

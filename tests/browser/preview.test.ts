@@ -73,6 +73,11 @@ test('an edit shows in the open page within 3 s, patched in place, keeping the s
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text())
   })
+  // The new versions the page fetches to patch itself: only what changed since the version it has.
+  const changes: Array<Promise<number>> = []
+  page.on('response', (response) => {
+    if (/\/__page\?.*&from=/.test(response.url())) changes.push(response.body().then((body) => body.length))
+  })
   await page.goto(url)
   assert.match(await page.locator('h1.title').innerText(), /Russia warms up to Pakistan/)
   const control = page.getByRole('combobox', {name: /style/i})
@@ -108,6 +113,9 @@ test('an edit shows in the open page within 3 s, patched in place, keeping the s
   assert.equal(await page.getByRole('combobox', {name: /style/i}).inputValue(), 'apa')
 
   assert.deepEqual(refused, [], 'the served page admits the live script and its connection')
+  const whole = (await (await page.request.get(url)).body()).length
+  const sizes = await Promise.all(changes)
+  assert.ok(sizes.length >= 2 && sizes.every((size) => size < whole / 3), `changes fetched: ${sizes.join(', ')} bytes; the page: ${whole}`)
   assert.ok(!fs.existsSync(path.join(dir, 'build')), 'preview writes nothing')
   assert.deepEqual(fs.readdirSync(path.join(dir, 'essay')), ['live.md'])
   await context.close()
