@@ -18,8 +18,20 @@ import {closingFence, parser, resolveStyles} from './pipeline.js'
 import {renderInThread} from './citations/pool.js'
 import {HtmlMemo} from './util/html-memo.js'
 import {MarkdownMemo} from './util/markdown-memo.js'
+import {patchProse} from './util/prose-patch.js'
 import {isInside} from './outputs/write.js'
 import {Exit} from './cli/shared.js'
+import {decodeUtf8} from './util/text.js'
+
+/** An essay's text, as the build reads it; undefined when it is not plain UTF-8 (the build says why). */
+function readText(source: string): string | undefined {
+  try {
+    const decoded = decodeUtf8(fs.readFileSync(source))
+    return 'text' in decoded ? decoded.text : undefined
+  } catch {
+    return undefined
+  }
+}
 
 const sha = (data: string | Uint8Array) => crypto.createHash('sha256').update(data).digest('hex')
 
@@ -33,6 +45,8 @@ function optionsKey(options: BuildOptions): string {
 
 interface Entry {
   hash: string
+  /** The hash of every input but the essay's own text. */
+  context: string
   result: EssayResult
   /** The options it was built with (for `stale()`). */
   options: BuildOptions
@@ -50,9 +64,10 @@ type Snapshot = Map<string, string>
 export class BuildCache implements EssayCache {
   private readonly entries = new Map<string, Entry>()
   private seen = new Set<string>()
-  /** Essays built and reused in the current run. */
+  /** Essays built and reused in the current run; of those built, how many by patching prose. */
   rebuilt = 0
   reused = 0
+  patched = 0
 
   private render: RenderAll = renderInThread
   /** Each essay's parsed chunks and printed blocks: a rebuild redoes only what changed. */
@@ -75,9 +90,17 @@ export class BuildCache implements EssayCache {
       memos = {markdownMemo: new MarkdownMemo((markdown, frontMatter) => parser({frontMatter, frontMatterClose: closingFence(markdown)}).parse(markdown)), htmlMemo: new HtmlMemo()}
       this.memos.set(source, memos)
     }
-    const result = await run(source, slug, dir, {...options, renderAll: this.remembering, ...memos})
+    // Only the essay's words changed (its other inputs as they were, no PDF or EPUB to make): the
+    // last page with those words changed, when the edit is prose alone (src/util/prose-patch.ts).
+    let result: EssayResult | undefined
+    if (entry && entry.context === before.context && !options.pdf && !options.epub) {
+      const text = readText(source)
+      if (text !== undefined) result = await patchProse(entry.result, text, {...memos, smart: options.smart, onStage: options.onStage})
+      if (result) this.patched++
+    }
+    result ??= await run(source, slug, dir, {...options, renderAll: this.remembering, ...memos})
     const after = inputsOf(source, slug, dir, result.file, options, snapshot)
-    this.entries.set(source, {hash: after.hash, result, options, inputs: after.inputs})
+    this.entries.set(source, {hash: after.hash, context: after.context, result, options, inputs: after.inputs})
     this.rebuilt++
     return result
   }
@@ -87,6 +110,7 @@ export class BuildCache implements EssayCache {
     this.seen = new Set()
     this.rebuilt = 0
     this.reused = 0
+    this.patched = 0
   }
 
   endRun(): void {
@@ -116,7 +140,7 @@ export class BuildCache implements EssayCache {
 }
 
 /** The hash of an essay's inputs, and the files and folders they are in. */
-export function inputsOf(source: string, slug: string, dir: string, previous: VFile | undefined, options: BuildOptions, snapshot: Snapshot = new Map()): {hash: string; inputs: string[]} {
+export function inputsOf(source: string, slug: string, dir: string, previous: VFile | undefined, options: BuildOptions, snapshot: Snapshot = new Map()): {hash: string; context: string; inputs: string[]} {
   const digest = (file: string): string => {
     let value = snapshot.get(file)
     if (value === undefined) {
@@ -134,7 +158,7 @@ export function inputsOf(source: string, slug: string, dir: string, previous: VF
   const file = new VFile({path: source})
   if (previous?.data.metadata) file.data.metadata = previous.data.metadata
   const conventionDirs = conventionDirsFor(source, options)
-  const parts = [optionsKey(options), slug, dir, source, digest(source)]
+  const parts = [optionsKey(options), slug, dir, source, '']
   const inputs = [source, ...conventionDirs, ...(options.styleDirs ?? [])]
   // The files the build read (`file.data.bibliography.files`), and those it would read now.
   const bibs = new Set([...(previous?.data.bibliography?.files ?? []), ...bibliographyFiles(file, {files: options.bibliography, cwd: options.cwd, conventionDirs}).files])
@@ -158,7 +182,9 @@ export function inputsOf(source: string, slug: string, dir: string, previous: VF
     parts.push('styles: unreadable')
   }
   for (const message of file.messages) parts.push(`style problem: ${message.reason}`)
-  return {hash: sha(parts.join('\0')), inputs}
+  const context = sha(parts.join('\0'))
+  parts[4] = digest(source)
+  return {hash: sha(parts.join('\0')), context, inputs}
 }
 
 /** The folder to watch for a file or folder: itself when a folder, else its parent; the nearest that exists. */

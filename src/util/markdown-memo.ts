@@ -152,6 +152,37 @@ export class MarkdownMemo {
     return this.assemble(markdown, frontMatter, chunks, next, missing.length)
   }
 
+  /**
+   * A prose edit's blocks (src/util/prose-patch.ts): when `markdown` differs from `previous`, the
+   * essay last parsed, in one chunk only (not the front matter) whose definitions stay the same,
+   * that chunk's nodes as they were (positions in `previous`) and as they are now (parsed as
+   * `parse` would parse them, positions in `markdown`); the memo then holds the new chunk, as
+   * after `parse(markdown)`. Undefined otherwise, the memo unchanged.
+   */
+  edit(previous: string, markdown: string, frontMatter: boolean): {before: RootContent[]; after: RootContent[]} | undefined {
+    const was = chunksOf(previous, frontMatter)
+    const now = chunksOf(markdown, frontMatter)
+    if (!was || !now || was.length !== now.length || !was.every((chunk) => this.parsed.has(key(chunk, frontMatter)))) return undefined
+    const changed = now.map((_, index) => index).filter((index) => was[index]!.text !== now[index]!.text)
+    if (changed.length !== 1) return undefined
+    const index = changed[0]!
+    const [old, chunk] = [was[index]!, now[index]!]
+    if (index === 0 && frontMatter) return undefined
+    const stored = this.parsed.get(key(old, frontMatter))!
+    const others = was.filter((_, i) => i !== index).flatMap((other) => this.parsed.get(key(other, frontMatter))!.definitions)
+    const nodes = this.parseChunk(chunk, frontMatter, others)
+    if (!nodes) return undefined
+    const own = definitionsIn(nodes, chunk.text)
+    if (definitionSet([own]) !== definitionSet([stored.definitions])) return undefined
+    if (!was.some((other, i) => i !== index && other.text === old.text)) this.parsed.delete(key(old, frontMatter))
+    this.parsed.set(key(chunk, frontMatter), {json: JSON.stringify(nodes), start: 0, line: 1, definitions: own})
+    this.lastRun = {whole: false, parsed: 1, reused: now.length - 1}
+    const before = JSON.parse(stored.json) as RootContent[]
+    for (const node of before) shift(node, old.start - stored.start, old.line - stored.line)
+    for (const node of nodes) shift(node, chunk.start, chunk.line - 1)
+    return {before, after: nodes}
+  }
+
   /** The tree from every chunk's nodes, each moved to where its chunk stands. */
   private assemble(markdown: string, frontMatter: boolean, chunks: Chunk[], next: Map<string, Parsed>, parsed: number): Root {
     const children: RootContent[] = []
