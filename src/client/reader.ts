@@ -75,7 +75,10 @@ function applyStyle(id: string, keepNote = false) {
   select.value = id
   root.dataset.style = id
   const noteMode = select.selectedOptions[0]?.dataset.class === 'note'
-  for (const el of $$('[data-styles]')) el.hidden = !(el.dataset.styles ?? '').split(' ').includes(id)
+  for (const el of $$('[data-styles]')) {
+    const hide = !(el.dataset.styles ?? '').split(' ').includes(id)
+    if (el.hidden != hide) el.hidden = hide
+  }
   for (const section of $$('[role="doc-bibliography"][data-style]')) {
     const shown = section.dataset.style === id
     section.hidden = !shown
@@ -89,7 +92,7 @@ function applyStyle(id: string, keepNote = false) {
     if (el instanceof HTMLLIElement) {
       el.value = Number(n)
       if (el.hasAttribute('data-note-generated')) el.hidden = !noteMode
-    } else el.textContent = n
+    } else if (el.textContent != n) el.textContent = n
   }
   relayout()
 }

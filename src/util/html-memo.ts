@@ -46,6 +46,7 @@ export interface TextSite {
 
 /** The page as printed by the last `stringify`. */
 export interface PrintedPage {
+  /** As `stringify` printed it (a prose patch prints into copies: `EssayResult.printed` is the latest). */
   nodes: PrintedNode[]
   /** The page's tree (positions dropped). */
   root: Root
