@@ -171,6 +171,9 @@ export class PreviewSite {
   private readonly lastGood = new Map<string, EssayResult>()
   private readonly previous = new Map<string, EssayResult>()
   private plan: BuildPlan | undefined
+  /** Versions are this server's (`boot`, so that no earlier server's page takes one for its own), counted. */
+  private readonly boot = crypto.randomBytes(4).toString('hex')
+  private counter = 0
 
   constructor(private readonly options: BuildOptions, private readonly flags: {quiet?: boolean | undefined; verbose?: boolean | undefined}, readonly cache = new BuildCache()) {}
 
@@ -227,11 +230,16 @@ export class PreviewSite {
         excerpt: excerpt(String(result.file.value))
       })), clientAssets(), 'Essays (preview)'))
     }
+    // A file keeps its version while its content is the same; new content gets a new version
+    // (not a digest: hashing a 16 MB page would take longer than patching it).
+    const before = new Map(this.files)
+    const versions = new Map(this.versions)
     this.files.clear()
     this.versions.clear()
     for (const [name, content] of files) {
       this.files.set(name, content)
-      const version = crypto.createHash('sha256').update(content).digest('hex').slice(0, 20)
+      const previous = before.get(name)
+      const version = (previous === content && versions.get(name)) || `${this.boot}-${++this.counter}`
       this.versions.set(name, version)
       if (typeof content === 'string' && name.endsWith('.html')) this.remember(name, version, {html: content, printed: printed.get(name)})
     }
