@@ -218,7 +218,7 @@ test('the served copy widens its policy for the live script alone; other outputs
   assert.match(policy, /default-src 'none'/)
   // The preview script: in the head, its page and version as attributes (its text, hence its hash,
   // the same for every version); `/__page` gives that version as built, without it.
-  const tag = /<head>[\s\S]*<script data-essay-edition-preview data-page="index.html" data-version="([0-9a-f]+)">[\s\S]*<\/head>/.exec(html)
+  const tag = /<head>[\s\S]*<script data-essay-edition-preview data-page="index.html" data-version="([0-9a-f]+-[0-9]+)">[\s\S]*<\/head>/.exec(html)
   assert.ok(tag, 'the preview script is in the head')
   const built = await fetch(new URL(`__page?page=index.html&version=${tag[1]}`, url))
   assert.equal(built.status, 200)
