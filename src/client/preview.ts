@@ -215,14 +215,20 @@ async function update(wanted: string, told: number) {
   if (!old || !next || !patchable(old, next) || !patchChildren(document.body, old.body, next.body, kept)) return reload()
   if (!old.head.isEqualNode(next.head)) patchMetadata(next)
   version = wanted
-  // The new version whole, for the next patch: each stand-in replaced by the block it stands for
-  // (after the frame that shows the patch: on a large page, thousands of blocks move).
-  pristine = new Promise((resolve) =>
-    setTimeout(() => {
+  // The new version whole, for the next patch: each stand-in replaced by the block it stands for,
+  // after the frame that shows the patch (on a large page, thousands of blocks move), or soon in a
+  // hidden tab, which has no frames.
+  pristine = new Promise((resolve) => {
+    let done = false
+    const complete = () => {
+      if (done) return
+      done = true
       for (const [standIn, block] of kept) standIn.replaceWith(block)
       resolve(next.querySelector(`[${SAME}]`) ? fetchVersion(wanted) : next)
-    })
-  )
+    }
+    requestAnimationFrame(() => setTimeout(complete))
+    setTimeout(complete, 250)
+  })
   document.title = next.title
   const morphed = performance.now()
   document.dispatchEvent(new CustomEvent('essay-edition:patched'))
