@@ -10,7 +10,7 @@ import path from 'node:path'
 import {BuildCache} from '../src/watch.js'
 import {buildEssay, type BuildOptions, type EssayResult} from '../src/build.js'
 import {offsetBefore, textEdit} from '../src/util/prose-patch.js'
-import {tempDir} from './helpers.js'
+import {defaultEssay, projectRoot, tempDir} from './helpers.js'
 
 const works = [
   {id: 'khan2019', type: 'book', title: 'Eating Grass', author: [{family: 'Khan', given: 'Feroz'}], issued: {'date-parts': [[2019]]}, publisher: 'Stanford University Press'},
@@ -70,15 +70,18 @@ const replace = (from: string, to: string) => (markdown: string) => {
   return markdown.replace(from, to)
 }
 
-test('words changed in a paragraph, in emphasis, in a link and in a note are patched, and the page is a full build\'s', async () => {
+test('words changed in a paragraph, in emphasis, in a link, in a note and around a citation are patched, and the page is a full build\'s', async () => {
   const {patched} = await patchedAfter([
     replace('drew closer', 'drew much closer'),
     replace('*the twenty-tens*', '*the late twenty-tens*'),
     replace('[the record]', '[the public record]'),
     replace('The note says', 'The note tells'),
-    replace('A paragraph with', 'A long paragraph with')
+    replace('A paragraph with', 'A long paragraph with'),
+    // Under the note style, the text around a citation loses its space before and its period after.
+    replace(') shows [@khan2019', ') clearly shows [@khan2019'),
+    replace('Arms sales followed.', 'Arms sales followed, slowly.')
   ])
-  assert.deepEqual(patched, [1, 1, 1, 1, 1])
+  assert.deepEqual(patched, [1, 1, 1, 1, 1, 1, 1])
 })
 
 test('typed quotes, dashes and a line break are made as a full build makes them', async () => {
@@ -89,13 +92,13 @@ test('typed quotes, dashes and a line break are made as a full build makes them'
 test('edits that change more than words are built in full', async () => {
   const {patched} = await patchedAfter([
     replace('## A first section', '## A first part'),
-    replace('Arms sales followed.', 'Arms sales followed, slowly.'),
-    replace('Arms sales followed,', 'Arms sales *followed*,'),
+    replace('12].\nArms', '12].,\nArms'),
+    replace('Arms sales followed.', 'Arms sales *followed*.'),
     replace('then a citation', 'then a second citation [@khan2019] and'),
     replace('about, in a sentence', 'about, in one sentence')
   ])
-  // A heading (its id, the contents); text whose punctuation the note style moved before the
-  // note's number; emphasis; a citation; the opening sentences (the page's description).
+  // A heading (its id, the contents); punctuation next to that which the note style moves before
+  // the note's number; emphasis; a citation; the opening sentences (the page's description).
   assert.deepEqual(patched, [0, 0, 0, 0, 0])
 })
 
@@ -114,4 +117,29 @@ test('the one span an edit changed, and offsets carried back over several edits'
   assert.equal(offsetBefore(1, edits), 1)
   assert.equal(offsetBefore(20, edits), 14)
   assert.equal(offsetBefore(3, edits), undefined)
+})
+
+test('words put in at random places of the shipped essay: each page, patched or built, is a cold build\'s', async () => {
+  const dir = tempDir()
+  const source = path.join(dir, 'essay.md')
+  fs.copyFileSync(defaultEssay, source)
+  const options: BuildOptions = {bibliography: [path.join(projectRoot, 'bibliography/russia-warms-up-to-pakistan.json')], styles}
+  const cache = new BuildCache()
+  cache.beginRun()
+  await buildEssay(source, 'essay', '', {...options, cache})
+  let seed = 7
+  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647)
+  let patched = 0
+  for (let n = 0; n < 10; n++) {
+    const markdown = fs.readFileSync(source, 'utf8')
+    const spaces = [...markdown.matchAll(/ /g)].map((m) => m.index!)
+    const at = spaces[Math.floor(random() * spaces.length)]!
+    fs.writeFileSync(source, `${markdown.slice(0, at)} word${n}${markdown.slice(at)}`)
+    cache.beginRun()
+    const rebuilt = await buildEssay(source, 'essay', '', {...options, cache})
+    patched += cache.patched
+    const cold = await buildEssay(source, 'essay', '', options)
+    assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'), `edit ${n} at ${at}: ${markdown.slice(at - 30, at + 30)}`)
+  }
+  assert.ok(patched >= 5, `${patched} of 10 patched`)
 })

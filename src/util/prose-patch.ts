@@ -14,7 +14,9 @@
  *   raw HTML, and give the same messages;
  * - each changed text node is found in the last page where it was written (the html memo notes
  *   every text node by its source offset, `PrintedPage.texts`), holding the text the last build
- *   gave it (`trimLines`, as mdast-util-to-hast makes text);
+ *   gave it (`trimLines`, as mdast-util-to-hast makes text), or that text with its ends taken off
+ *   by a note style (the space before a citation, the punctuation after it) and the edit between
+ *   them (`printedText`);
  * - the page's description (its opening sentences, in the head) stays the same.
  * Anything else is built in full. tests/prose-patch.test.ts compares patched pages with full builds.
  */
@@ -98,10 +100,12 @@ export async function patchProse(last: EssayResult, source: string, options: Pro
     const start = was.position?.start.offset
     const base = start === undefined ? undefined : offsetBefore(start, page.edits)
     const found = base === undefined ? undefined : page.texts.get(base)
-    const old = trimLines(was.value)
-    const at = found?.filter((site) => site.node.value === old)
-    if (!at || at.length === 0) return undefined
-    for (const site of at) sites.push({site, value: trimLines(now.value)})
+    if (!found) return undefined
+    for (const site of found) {
+      const value = printedText(site.node.value, trimLines(was.value), trimLines(now.value))
+      if (value === undefined) return undefined
+      sites.push({site, value})
+    }
   }
   const described = pageDescription(last.file.data.metadata, page.root)
   const undo = sites.map(({site}) => site.node.value)
@@ -123,6 +127,22 @@ export async function patchProse(last: EssayResult, source: string, options: Pro
   outputs.set(last.dir ? `${last.dir}/index.html` : 'index.html', joinPrinted(printed))
   stage('print')
   return {...last, file, outputs, printed}
+}
+
+/**
+ * What a text node printed as `printed` from the text `was` prints now that the text is `now`:
+ * `now` when it printed as it was written; when a later stage took off its ends (under a note
+ * style, the space before a citation and the punctuation after it, which the note's number moves
+ * past), the same ends taken off `now`, provided the edit left the printed part's first and last
+ * characters alone, on which those stages decide. Otherwise undefined.
+ */
+function printedText(printed: string, was: string, now: string): string | undefined {
+  if (printed === was) return now
+  const at = was.indexOf(printed)
+  if (printed.length < 2 || at < 0 || was.lastIndexOf(printed) !== at) return undefined
+  const edit = textEdit(was, now)
+  if (edit.at <= at || edit.at + edit.removed >= at + printed.length) return undefined
+  return now.slice(at, now.length - (was.length - at - printed.length))
 }
 
 /** Nodes of one chunk read by the front stages alone, and the messages that gave. */
