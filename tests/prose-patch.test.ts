@@ -11,6 +11,7 @@ import {BuildCache} from '../src/watch.js'
 import {buildEssay, type BuildOptions, type EssayResult} from '../src/build.js'
 import {offsetBefore, textEdit} from '../src/util/prose-patch.js'
 import {defaultEssay, projectRoot, tempDir} from './helpers.js'
+import {summaryLine} from '../src/cli/progress.js'
 
 const works = [
   {id: 'khan2019', type: 'book', title: 'Eating Grass', author: [{family: 'Khan', given: 'Feroz'}], issued: {'date-parts': [[2019]]}, publisher: 'Stanford University Press'},
@@ -142,4 +143,9 @@ test('words put in at random places of the shipped essay: each page, patched or 
     assert.equal(rebuilt.outputs.get('index.html'), cold.outputs.get('index.html'), `edit ${n} at ${at}: ${markdown.slice(at - 30, at + 30)}`)
   }
   assert.ok(patched >= 5, `${patched} of 10 patched`)
+})
+
+test('the summary line of a watched rebuild says which essays were patched', () => {
+  assert.match(summaryLine({done: 2, total: 2, files: [], unchanged: 1, patched: 1}, 'built', 12), /^essay-edition: built 2 of 2 essays \(1 unchanged, 1 patched, words only\), 0 warnings/)
+  assert.match(summaryLine({done: 1, total: 1, files: [], unchanged: 0, patched: 0}, 'built', 12), /^essay-edition: built 1 of 1 essay, 0 warnings/)
 })

@@ -135,7 +135,7 @@ export async function build(args: string[], context: {cache?: BuildCache} = {}):
     process.stderr.write(`essay-edition: ${error.message}\n`)
     return 1
   }
-  progress.summary({done: good.length, total: results.length, files: results.map((r) => r.file), outDir: plan.outDir, ...(context.cache ? {unchanged: context.cache.reused} : {})})
+  progress.summary({done: good.length, total: results.length, files: results.map((r) => r.file), outDir: plan.outDir, ...(context.cache ? {unchanged: context.cache.reused, patched: context.cache.patched} : {})})
   return good.length === results.length ? 0 : 1
 }
 

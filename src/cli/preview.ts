@@ -245,7 +245,7 @@ export class PreviewSite {
     }
     for (const name of this.history.keys()) if (!this.files.has(name)) this.history.delete(name)
     const good = results.filter((r) => r.ok && !failed(r.file, this.options.strict)).length
-    progress.summary({done: good, total: results.length, files: results.map((r) => r.file), unchanged: this.cache.reused})
+    progress.summary({done: good, total: results.length, files: results.map((r) => r.file), unchanged: this.cache.reused, patched: this.cache.patched})
     this.broadcast()
     return true
   }

@@ -28,6 +28,8 @@ export interface Summary {
   outDir?: string
   /** Essays reused unchanged (watch mode). */
   unchanged?: number
+  /** Essays whose prose edit was patched into the last page (watch mode, src/util/prose-patch.ts). */
+  patched?: number
 }
 
 const relative = (file: string) => path.relative(process.cwd(), file) || file
@@ -155,7 +157,7 @@ export function summaryLine(summary: Summary, verb: string, ms: number): string 
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
   const parts = [
     `essay-edition: ${verb} ${summary.done} of ${plural(summary.total, 'essay')}`,
-    summary.unchanged ? ` (${summary.unchanged} unchanged)` : '',
+    summary.unchanged || summary.patched ? ` (${[summary.unchanged ? `${summary.unchanged} unchanged` : '', summary.patched ? `${summary.patched} patched, words only` : ''].filter(Boolean).join(', ')})` : '',
     `, ${plural(warnings, 'warning')}, ${plural(errors, 'error')}, in ${formatMs(ms)}`,
     summary.outDir !== undefined ? `, into ${path.relative(process.cwd(), summary.outDir) || '.'}` : ''
   ]
