@@ -91,3 +91,12 @@ test('an essay with HTML blocks is not cut; a note defined in a new chunk resolv
   const after = 'Text with a note.[^n]\n\nMiddle.\n\n[^n]: Now defined.\n\nEnd.\n'
   assert.deepEqual(memo.parse(after, false), whole(after))
 })
+
+test('a line opening with an autolink or a comment closed on it opens no HTML block: the essay is still cut', () => {
+  const essay = 'First paragraph, which goes on\n<https://example.org/a> and ends here.\n\n<!-- A comment -->\n\nSecond paragraph <a@example.org>.\n\n<name@example.org> wrote this.\n\nLast.\n'
+  const chunks = chunksOf(essay, false)
+  assert.ok(chunks && chunks.length >= 4, `chunks: ${chunks?.length}`)
+  assert.deepEqual(chunkByChunk(essay, false), whole(essay))
+  // A comment left open, an HTML tag, a fenced div: not cut.
+  for (const open of ['<!-- open\n\nstill the comment -->', '<div class="x">', '::: note', '  <p>para</p>']) assert.equal(chunksOf(`a\n\n${open}\n\nb\n`, false), undefined, open)
+})

@@ -4,8 +4,8 @@
  *
  * The essay is cut into chunks where no Markdown construct can run across: before a line that
  * starts at the margin (not indented, not a list item) after a blank line, outside fenced code,
- * and front matter. An essay with HTML blocks (a line starting with `<`) or fenced divs (`:::`) is
- * not cut.
+ * and front matter. An essay with HTML blocks (a line starting with `<`, but for an autolink or a
+ * comment closed on its line) or fenced divs (`:::`) is not cut.
  * A chunk seen before (same text) reuses its nodes; a new one is parsed alone, with stand-in
  * definitions of every footnote and link label the other chunks define, since micromark reads
  * `[^1]` and `[text][label]` as references only when a definition exists somewhere in the essay.
@@ -47,7 +47,7 @@ export function chunksOf(markdown: string, frontMatter: boolean): Chunk[] | unde
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!
     // HTML blocks and Pandoc's fenced divs may hold blank lines: such an essay is parsed whole.
-    if (/^ {0,3}(?:<|:::)/.test(line)) return undefined
+    if (/^ {0,3}(?:<|:::)/.test(line) && !opensNoBlock(line)) return undefined
     if (inFrontMatter) {
       if (index > 0 && /^(?:---|\.\.\.)[ \t]*\r?$/.test(line)) inFrontMatter = false
     } else if (open) {
@@ -67,6 +67,17 @@ export function chunksOf(markdown: string, frontMatter: boolean): Chunk[] | unde
   }
   chunks.push({start, line: startLine, text: markdown.slice(start)})
   return chunks
+}
+
+/**
+ * A line starting with `<` that opens no block running past it: an autolink (`<https://...>`,
+ * `<name@example.org>`: no tag, so no HTML block starts), or a comment closed on its line.
+ */
+function opensNoBlock(line: string): boolean {
+  const start = /^ {0,3}</.exec(line)?.[0].length
+  if (start === undefined) return false
+  if (/^<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>/.test(line.slice(start - 1))) return true
+  return line.startsWith('<!--', start - 1) && line.indexOf('-->', start + 3) >= 0
 }
 
 function shift(node: Nodes, offset: number, lines: number): void {
