@@ -2,6 +2,7 @@
  * What the stages tell each other, through `file.data` (as unified plugins do). Each field is
  * written by one stage and read by later ones; nothing else passes between stages.
  */
+import type {Element as HastElement} from 'hast'
 import type {CslItem, RenderedEntry} from './citations/render.js'
 import type {CslStyle} from './citations/styles.js'
 
@@ -113,6 +114,11 @@ declare module 'vfile' {
      * `remarkCitations` leaves as text: their works are listed all the same, as Pandoc lists them.
      */
     affixCitationKeys: string[]
+    /**
+     * The paragraphs whose text made the page's description (its opening sentences; none when the
+     * front matter gives one), by `rehypeDocument`: an edit of their words changes the head.
+     */
+    descriptionParagraphs: HastElement[]
   }
 }
 

@@ -44,10 +44,10 @@ The last paragraph refers to a note never written.[^missing]
 
 const styles = ['chicago-fullnote-bibliography', 'apa']
 
-async function patchedAfter(edits: Array<(markdown: string) => string>): Promise<{patched: number[]; rebuilt: EssayResult; cold: EssayResult}> {
+async function patchedAfter(edits: Array<(markdown: string) => string>, text = essay): Promise<{patched: number[]; rebuilt: EssayResult; cold: EssayResult}> {
   const dir = tempDir()
   const source = path.join(dir, 'essay.md')
-  fs.writeFileSync(source, essay)
+  fs.writeFileSync(source, text)
   fs.writeFileSync(path.join(dir, 'works.json'), JSON.stringify(works))
   const options: BuildOptions = {bibliography: [path.join(dir, 'works.json')], styles, cwd: dir}
   const cache = new BuildCache()
@@ -101,6 +101,26 @@ test('edits that change more than words are built in full', async () => {
   // A heading (its id, the contents); punctuation next to that which the note style moves before
   // the note's number; emphasis; a citation; the opening sentences (the page's description).
   assert.deepEqual(patched, [0, 0, 0, 0, 0])
+})
+
+test('the words of the paragraphs the description is made of are built in full, wherever the description is cut', async () => {
+  // The description is the opening's first sentences, at most 160 characters: here all of the
+  // first one. The page's byline comes before it, but is not part of it.
+  const opening = `---
+title: Opening
+author: Ann Writer
+date: 2020-01-02
+---
+
+This first sentence of the essay is long enough to fill most of the page's description, which search engines show under its title in results.
+Its second sentence is not in the description.
+
+A second paragraph.
+`
+  const {patched, rebuilt} = await patchedAfter([replace('under its title', 'under its own title'), replace('second sentence is not', 'second sentence is still not'), replace('A second', 'A long second')], opening)
+  assert.match(String(rebuilt.outputs.get('index.html')), /<meta name="description" content="This first sentence [^"]*under its own title in results\.">/)
+  // Only the words outside the description's paragraphs are patched.
+  assert.deepEqual(patched, [0, 0, 1])
 })
 
 test('a warning below a patched edit keeps its place in the edited essay', async () => {

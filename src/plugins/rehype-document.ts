@@ -6,7 +6,7 @@
  * an inline icon, the masthead with the style control, and the inlined CSS and client script. The
  * page loads nothing else, not even `/favicon.ico`.
  */
-import type {ElementContent, Root, RootContent} from 'hast'
+import type {Element, ElementContent, Root, RootContent} from 'hast'
 import type {VFile} from 'vfile'
 import {cspHash, el, text} from '../util/hast.js'
 import {highwireReference} from '../bibliography/coins.js'
@@ -103,7 +103,9 @@ export default function rehypeDocument(options: Options = {}) {
     const references = (citations?.listed ?? []).map((key) => items?.get(key)).filter((item): item is CslItem => Boolean(item))
     const script = options.script ?? ''
     const css = options.css ?? ''
-    const description = pageDescription(metadata, tree)
+    const read: Element[] = []
+    const description = pageDescription(metadata, tree, read)
+    file.data.descriptionParagraphs = read
     const ld = jsonLd(file, title, description, references)
     const canonical = canonicalUrl(metadata?.url)
     if (metadata?.url && !canonical) {

@@ -48,13 +48,14 @@ function shownText(node: Element | ElementContent): string {
   return node.children.map(shownText).join('')
 }
 
-/** The essay's opening: its first body paragraphs' text, enough for a description. */
-export function essayOpening(tree: Root, enough = descriptionLength): string {
+/** The essay's opening: its first body paragraphs' text, enough for a description (the paragraphs read are put in `read`). */
+export function essayOpening(tree: Root, enough = descriptionLength, read: Element[] = []): string {
   let text = ''
   walkElements(tree, (node, ancestors) => {
     if (text.length > enough) return 'skip'
     if (node.tagName === 'nav') return 'skip'
     if (!isBodyParagraph(node, ancestors)) return
+    read.push(node)
     const paragraph = shownText(node).replace(/\s+/g, ' ').trim()
     if (paragraph) text = text ? `${text} ${paragraph}` : paragraph
     return 'skip'
@@ -67,9 +68,9 @@ export function essayOpening(tree: Root, enough = descriptionLength): string {
  * metadata's (the front matter's `description`, else `abstract`, else `summary`, smart punctuation
  * applied); `raw` tells which field it came from.
  */
-export function pageDescription(metadata: {description?: string; raw: Record<string, unknown>} | undefined, tree: Root): string | undefined {
+export function pageDescription(metadata: {description?: string; raw: Record<string, unknown>} | undefined, tree: Root, read: Element[] = []): string | undefined {
   const given = metadata?.description?.replace(/\s+/g, ' ').trim()
   if (given && metadata?.raw.description !== undefined && metadata.raw.description !== null) return given
-  const text = given ? markdownAsText(given) : essayOpening(tree)
+  const text = given ? markdownAsText(given) : essayOpening(tree, descriptionLength, read)
   return text ? firstSentences(text) : undefined
 }

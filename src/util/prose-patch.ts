@@ -17,7 +17,7 @@
  *   gave it (`trimLines`, as mdast-util-to-hast makes text), or that text with its ends taken off
  *   by a note style (the space before a citation, the punctuation after it) and the edit between
  *   them (`printedText`);
- * - the page's description (its opening sentences, in the head) stays the same.
+ * - no changed text is in the paragraphs the page's description (in the head) was made of.
  * Anything else is built in full. tests/prose-patch.test.ts compares patched pages with full builds.
  */
 import type {Nodes as MdastNodes, Root as MdastRoot, RootContent, Text as MdastText} from 'mdast'
@@ -27,7 +27,7 @@ import type {VFileMessage} from 'vfile-message'
 import type {Point, Position} from 'unist'
 import {frontStages, startsWithFrontMatter} from '../pipeline.js'
 import type {EssayResult} from '../build.js'
-import {pageDescription} from './description.js'
+import type {Nodes as HastNodes} from 'hast'
 import {joinPrinted, reprint, type HtmlMemo, type TextSite} from './html-memo.js'
 import type {MarkdownMemo} from './markdown-memo.js'
 
@@ -107,13 +107,10 @@ export async function patchProse(last: EssayResult, source: string, options: Pro
       sites.push({site, value})
     }
   }
-  const described = pageDescription(last.file.data.metadata, page.root)
-  const undo = sites.map(({site}) => site.node.value)
+  // Words of the paragraphs the description was made of change the head: built in full.
+  const opening = last.file.data.descriptionParagraphs ?? []
+  if (sites.some(({site}) => opening.some((paragraph) => holds(paragraph, site.node)))) return undefined
   for (const {site, value} of sites) site.node.value = value
-  if (pageDescription(last.file.data.metadata, page.root) !== described) {
-    sites.forEach(({site}, index) => (site.node.value = undo[index]!))
-    return undefined
-  }
   stage('patch text')
 
   const blocks = [...new Map(sites.map(({site}) => [site.block, site.path])).entries()].map(([block, path]) => ({block, path}))
@@ -143,6 +140,10 @@ function printedText(printed: string, was: string, now: string): string | undefi
   const edit = textEdit(was, now)
   if (edit.at <= at || edit.at + edit.removed >= at + printed.length) return undefined
   return now.slice(at, now.length - (was.length - at - printed.length))
+}
+
+function holds(parent: HastNodes, node: HastNodes): boolean {
+  return parent === node || ('children' in parent && parent.children.some((child) => holds(child, node)))
 }
 
 /** Nodes of one chunk read by the front stages alone, and the messages that gave. */
