@@ -13,7 +13,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
-import {bibliographyFiles, conventionDirsFor, type BuildOptions, type EssayCache, type EssayResult, type buildEssay} from './build.js'
+import {bibliographyFiles, conventionDirsFor, failed, readEssay, type BuildOptions, type EssayCache, type EssayResult, type buildEssay} from './build.js'
 import {closingFence, parser, resolveStyles} from './pipeline.js'
 import {renderInThread} from './citations/pool.js'
 import {HtmlMemo} from './util/html-memo.js'
@@ -21,17 +21,6 @@ import {MarkdownMemo} from './util/markdown-memo.js'
 import {patchProse} from './util/prose-patch.js'
 import {isInside} from './outputs/write.js'
 import {Exit} from './cli/shared.js'
-import {decodeUtf8} from './util/text.js'
-
-/** An essay's text, as the build reads it; undefined when it is not plain UTF-8 (the build says why). */
-function readText(source: string): string | undefined {
-  try {
-    const decoded = decodeUtf8(fs.readFileSync(source))
-    return 'text' in decoded ? decoded.text : undefined
-  } catch {
-    return undefined
-  }
-}
 
 const sha = (data: string | Uint8Array) => crypto.createHash('sha256').update(data).digest('hex')
 
@@ -94,8 +83,9 @@ export class BuildCache implements EssayCache {
     // last page with those words changed, when the edit is prose alone (src/util/prose-patch.ts).
     let result: EssayResult | undefined
     if (entry && entry.context === before.context && !options.pdf && !options.epub) {
-      const text = readText(source)
-      if (text !== undefined) result = await patchProse(entry.result, text, {...memos, smart: options.smart, onStage: options.onStage})
+      // Read as the build reads it; unreadable or not UTF-8, the build says why.
+      const essay = readEssay(source)
+      if (!failed(essay)) result = await patchProse(entry.result, String(essay.value), {...memos, smart: options.smart, onStage: options.onStage})
       if (result) this.patched++
     }
     result ??= await run(source, slug, dir, {...options, renderAll: this.remembering, ...memos})
