@@ -138,3 +138,25 @@ test('the first Copy button of the page copies the first entry shown; Copy all c
   await page.waitForFunction(async () => (await navigator.clipboard.readText()).split('\n').length === 13)
   await context.close()
 })
+
+test('after a preview patch the chosen style is applied again without touching what already shows it', async () => {
+  // On a large page, rewriting every citation's `hidden` and every note number (to the same values)
+  // made Chromium restyle the whole page after each patch; the reader writes only what differs.
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(url)
+  await page.getByRole('combobox', {name: /style/i}).selectOption('apa')
+  const touched = await page.evaluate(async () => {
+    const records: MutationRecord[] = []
+    const observer = new MutationObserver((found) => records.push(...found))
+    observer.observe(document.body, {subtree: true, attributes: true, childList: true, characterData: true})
+    document.dispatchEvent(new CustomEvent('essay-edition:patched'))
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)))
+    observer.disconnect()
+    const styled = (node: Node) => node instanceof Element && (node.matches('[data-styles], [data-n-note]') || node.closest('[data-n-note]') !== null)
+    return records.filter((record) => styled(record.target)).map((record) => `${record.type} ${(record.target as Element).outerHTML.slice(0, 60)}`)
+  })
+  assert.deepEqual(touched, [])
+  assert.equal(await visibleNote(page, 3), '(Zaidi & Saud, 2021)')
+  await context.close()
+})
