@@ -4,7 +4,8 @@
  * rebuilt, patches the open page in place instead of reloading it:
  *
  * - it keeps the page as served (`pristine`: the built HTML of the version on screen, parsed),
- *   fetches the new version (`/__page`), and compares the two block by block (the element children
+ *   fetches the new version (`/__page`; with `from=` the version on screen, whose unchanged blocks
+ *   the server sends as empty stand-ins, `printChanges`), and compares the two block by block (the element children
  *   of the page's containers, as src/util/html-memo.ts cuts them): blocks equal in both stay as
  *   they are on screen, with whatever the reader's script did to them (the open note, the style's
  *   numbers, the selection); a changed block is morphed into the new one (morphdom), an added one
