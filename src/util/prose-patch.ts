@@ -75,8 +75,7 @@ export interface ProsePatchOptions {
 export async function patchProse(last: EssayResult, source: string, options: ProsePatchOptions): Promise<EssayResult | undefined> {
   const page = options.htmlMemo.page
   const previous = String(last.file.value)
-  const html = last.outputs.get(last.dir ? `${last.dir}/index.html` : 'index.html')
-  if (!page || !last.ok || !last.printed || typeof html !== 'string') return undefined
+  if (!page || !last.ok || !last.printed) return undefined
   const frontMatter = startsWithFrontMatter(source)
   if (frontMatter !== startsWithFrontMatter(previous)) return undefined
   let time = performance.now()
